@@ -1,0 +1,530 @@
+"""Async client for the Quectel / Acceleronix end-user cloud (``/enduserapi/``), on an injected aiohttp session."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import aiohttp
+
+from .const import (
+    DEFAULT_PAGE_SIZE,
+    DEFAULT_REQUEST_TIMEOUT,
+    PATH_BIND_BY_DK,
+    PATH_BIND_BY_PURE_BLE,
+    PATH_BIND_BY_WIFI,
+    PATH_EMAIL_LOGIN,
+    PATH_FAMILY_LIST,
+    PATH_FAMILY_MODE_CONFIG,
+    PATH_FAMILY_ROOM_LIST,
+    PATH_PHONE_LOGIN,
+    PATH_REFRESH_TOKEN,
+    PATH_SHARE_BY_UID,
+    PATH_USER_DEVICE_LIST,
+    PATH_USER_INFO,
+    READ_RETRIES,
+    READ_RETRY_BACKOFF,
+    REGION_BASE_URLS,
+    SUCCESS_CODE,
+    TOKEN_REFRESH_MARGIN,
+    Region,
+)
+from .crypto import (
+    email_login_signature,
+    encrypt_binding_secret,
+    encrypt_password,
+    make_random,
+    phone_login_signature,
+    pure_ble_signature,
+)
+from .exceptions import (
+    QuecApiError,
+    QuecAuthenticationError,
+    QuecConnectionError,
+    QuecError,
+    QuecRateLimitError,
+    QuecResponseError,
+    QuecTimeoutError,
+    QuecTokenError,
+    error_from_code,
+)
+from .models import (
+    BindByDkRequest,
+    BindOptions,
+    BindResult,
+    Credentials,
+    Device,
+    EmailCredentials,
+    Family,
+    FamilyModeConfig,
+    Page,
+    PureBleBindRequest,
+    PureBleBindResult,
+    Room,
+    ShareRequest,
+    ShareResult,
+    TokenPair,
+    UserInfo,
+    WifiBindRequest,
+    WifiBindResult,
+    page_items,
+)
+
+_LOGGER = logging.getLogger(__name__)
+_HTTP_SERVER_ERROR = 500
+_MAX_PAGES = 200  # a guard against a cloud that always says "hasNextPage"
+
+
+type TokensCallback = Callable[[TokenPair], None]
+
+
+def _query_bool(value: bool) -> str:
+    return "true" if value else "false"
+
+
+class QuecCloudClient:
+    """One account of one user domain on one data center.
+
+    The session is injected and never closed here. Tokens are renewed on demand: shortly before the access token
+    expires, and when the cloud answers 5032. Concurrent callers share one renewal (refresh, or a fresh login when the
+    refresh is refused). ``on_tokens_updated`` is told about every new token pair so its owner can persist it.
+    """
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        *,
+        user_domain: str,
+        user_domain_secret: str,
+        region: Region = Region.EUROPE,
+        base_url: str | None = None,
+        credentials: Credentials | None = None,
+        tokens: TokenPair | None = None,
+        on_tokens_updated: TokensCallback | None = None,
+        request_timeout: float = DEFAULT_REQUEST_TIMEOUT,
+        read_retries: int = READ_RETRIES,
+        retry_backoff: float = READ_RETRY_BACKOFF,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        """Set up the client; no request is made until the first call."""
+        if base_url is None:
+            if region is Region.CUSTOM:
+                raise ValueError("A custom region needs a base URL")
+            base_url = REGION_BASE_URLS[region]
+        self._session = session
+        self._base_url = base_url.rstrip("/")
+        self._user_domain = user_domain
+        self._user_domain_secret = user_domain_secret
+        self._credentials = credentials
+        self._tokens = tokens
+        self._on_tokens_updated = on_tokens_updated
+        self._timeout = aiohttp.ClientTimeout(total=request_timeout)
+        self._read_retries = read_retries
+        self._retry_backoff = retry_backoff
+        self._clock = clock
+        self._token_lock = asyncio.Lock()
+
+    def __repr__(self) -> str:
+        """Identify the account without any secret."""
+        return f"QuecCloudClient(base_url={self._base_url!r}, user_domain={self._user_domain!r}, uid={self.uid!r})"
+
+    @property
+    def base_url(self) -> str:
+        """The REST base URL in use."""
+        return self._base_url
+
+    @property
+    def user_domain(self) -> str:
+        """The user domain the account lives in."""
+        return self._user_domain
+
+    @property
+    def tokens(self) -> TokenPair | None:
+        """The current token pair, if any."""
+        return self._tokens
+
+    @property
+    def uid(self) -> str:
+        """The logged-in user's id ("" before the first login)."""
+        return self._tokens.uid if self._tokens else ""
+
+    # --- authentication ---------------------------------------------------------------------------------------------
+
+    async def login(self) -> TokenPair:
+        """Log in with the stored credentials (always a new session, even with valid tokens)."""
+        async with self._token_lock:
+            tokens = await self._login_unlocked()
+            self._store_tokens(tokens)
+            return tokens
+
+    async def _login_unlocked(self) -> TokenPair:
+        credentials = self._credentials
+        if credentials is None:
+            raise QuecAuthenticationError("The session expired and no credentials are stored to log in again")
+        random = make_random()
+        pwd = encrypt_password(credentials.password, random)
+        if isinstance(credentials, EmailCredentials):
+            path = PATH_EMAIL_LOGIN
+            params = {
+                "email": credentials.email,
+                "pwd": pwd,
+                "random": random,
+                "userDomain": self._user_domain,
+                "signature": email_login_signature(credentials.email, pwd, random, self._user_domain_secret),
+            }
+        else:
+            path = PATH_PHONE_LOGIN
+            params = {
+                "phone": credentials.phone,
+                "internationalCode": credentials.international_code,
+                "pwd": pwd,
+                "random": random,
+                "userDomain": self._user_domain,
+                "signature": phone_login_signature(
+                    credentials.international_code, credentials.phone, pwd, random, self._user_domain_secret
+                ),
+            }
+        _LOGGER.debug("Logging in to user domain %s", self._user_domain)
+        # A login is never retried by itself: repeated failures lock the account.
+        return TokenPair.from_api(await self._send("POST", path, params=params, headers={}, retries=0))
+
+    async def _refresh(self, refresh_token: str) -> TokenPair:
+        data = await self._send(
+            "PUT", PATH_REFRESH_TOKEN, params={"refreshToken": refresh_token}, headers={}, retries=0
+        )
+        return TokenPair.from_api(data)
+
+    def _store_tokens(self, tokens: TokenPair) -> None:
+        self._tokens = tokens
+        if self._on_tokens_updated is not None:
+            self._on_tokens_updated(tokens)
+
+    async def _valid_tokens(self) -> TokenPair:
+        tokens = self._tokens
+        if tokens is None or tokens.access.expires_within(TOKEN_REFRESH_MARGIN, self._clock()):
+            return await self._renew_tokens(stale=tokens)
+        return tokens
+
+    async def _renew_tokens(self, *, stale: TokenPair | None) -> TokenPair:
+        """Refresh, or log in again; callers that wait on the lock reuse the winner's tokens."""
+        async with self._token_lock:
+            current = self._tokens
+            now = self._clock()
+            if (
+                current is not None
+                and current is not stale
+                and not current.access.expires_within(TOKEN_REFRESH_MARGIN, now)
+            ):
+                return current
+            renewed: TokenPair | None = None
+            if current is not None and not current.refresh.expires_within(0, now):
+                try:
+                    renewed = await self._refresh(current.refresh.value)
+                except QuecRateLimitError:
+                    raise
+                except QuecApiError as err:
+                    _LOGGER.debug("Token refresh refused (code %s); logging in again", err.code)
+            if renewed is None:
+                renewed = await self._login_unlocked()
+            self._store_tokens(renewed)
+            return renewed
+
+    # --- transport --------------------------------------------------------------------------------------------------
+
+    async def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        json_body: Mapping[str, Any] | None = None,
+        retries: int = 0,
+    ) -> Any:
+        """An authenticated call: one retry after renewing the token when the cloud rejects it (5032/5106).
+
+        A token rejection means the cloud did not act on the request, so retrying is safe even for a bind.
+        """
+        tokens = await self._valid_tokens()
+        try:
+            return await self._send(
+                method,
+                path,
+                params=params,
+                json_body=json_body,
+                headers={"Authorization": tokens.access.value},
+                retries=retries,
+            )
+        except QuecTokenError:
+            tokens = await self._renew_tokens(stale=tokens)
+        return await self._send(
+            method,
+            path,
+            params=params,
+            json_body=json_body,
+            headers={"Authorization": tokens.access.value},
+            retries=retries,
+        )
+
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        json_body: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str],
+        retries: int,
+    ) -> Any:
+        """One request and its envelope; ``retries`` > 0 only for reads, on transport faults and HTTP 5xx."""
+        attempt = 0
+        while True:
+            try:
+                return await self._send_once(method, path, params=params, json_body=json_body, headers=headers)
+            except QuecConnectionError as err:
+                retriable = not isinstance(err, QuecResponseError) or (err.http_status or 0) >= _HTTP_SERVER_ERROR
+                if attempt >= retries or not retriable:
+                    raise
+                delay = self._retry_backoff * 2**attempt
+                _LOGGER.debug("%s %s failed (%s); retrying in %.1f s", method, path, err.key, delay)
+                attempt += 1
+                await asyncio.sleep(delay)
+
+    async def _send_once(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None,
+        json_body: Mapping[str, Any] | None,
+        headers: Mapping[str, str],
+    ) -> Any:
+        started = time.monotonic()
+        try:
+            async with self._session.request(
+                method,
+                self._base_url + path,
+                params=params,
+                json=json_body,
+                headers={"Accept": "*/*", **headers},
+                timeout=self._timeout,
+            ) as response:
+                status = response.status
+                content_type = response.headers.get(aiohttp.hdrs.CONTENT_TYPE, "")
+                body = await response.read()
+        except TimeoutError:
+            # "from None": the chained aiohttp error would carry the URL, whose query holds login secrets.
+            raise QuecTimeoutError(f"No answer from the cloud within {self._timeout.total:.0f} s") from None
+        except aiohttp.ClientError as err:
+            raise QuecConnectionError(f"Cannot reach the cloud ({type(err).__name__})") from None
+        try:
+            data = self._parse_envelope(status, content_type, body)
+        except QuecError as err:
+            _LOGGER.debug(
+                "%s %s -> HTTP %s, %s (code %s) in %.0f ms",
+                method,
+                path,
+                status,
+                err.key,
+                err.code,
+                (time.monotonic() - started) * 1000,
+            )
+            raise
+        _LOGGER.debug(
+            "%s %s -> HTTP %s, code 200 in %.0f ms", method, path, status, (time.monotonic() - started) * 1000
+        )
+        return data
+
+    @staticmethod
+    def _parse_envelope(status: int, content_type: str, body: bytes) -> Any:
+        """``data`` of a success envelope; a typed exception for anything else."""
+        if not body.strip():
+            raise QuecResponseError(f"The cloud sent an empty response (HTTP {status})", http_status=status)
+        try:
+            payload = json.loads(body)
+        except ValueError:
+            looks_html = "html" in content_type.lower() or body.lstrip()[:15].lower().startswith(
+                (b"<!doctype", b"<html")
+            )
+            what = "an HTML page" if looks_html else "malformed JSON"
+            raise QuecResponseError(f"The cloud sent {what} (HTTP {status})", http_status=status) from None
+        code = payload.get("code") if isinstance(payload, dict) else None
+        if isinstance(code, bool) or not isinstance(code, int):
+            raise QuecResponseError(f"The cloud's answer is not its usual envelope (HTTP {status})", http_status=status)
+        if code == SUCCESS_CODE:
+            return payload.get("data")
+        raise error_from_code(code, str(payload.get("msg") or ""))
+
+    # --- reads ------------------------------------------------------------------------------------------------------
+
+    async def get_user_info(self) -> UserInfo:
+        """The logged-in user (``userInfo``)."""
+        return UserInfo.from_api(await self._call("GET", PATH_USER_INFO, retries=self._read_retries))
+
+    async def get_device_page(self, page: int = 1, page_size: int = DEFAULT_PAGE_SIZE) -> Page[Device]:
+        """One page of the account's own and shared devices."""
+        data = await self._call(
+            "GET",
+            PATH_USER_DEVICE_LIST,
+            params={"page": str(page), "pageSize": str(page_size)},
+            retries=self._read_retries,
+        )
+        items, total, page_num, size, has_next = page_items(data)
+        return Page([Device.from_api(item) for item in items], total, page_num, size, has_next)
+
+    async def get_devices(self, page_size: int = DEFAULT_PAGE_SIZE) -> list[Device]:
+        """Every device of the account, own and shared, across all pages."""
+        devices: list[Device] = []
+        for page_number in range(1, _MAX_PAGES + 1):
+            page = await self.get_device_page(page_number, page_size)
+            devices.extend(page.items)
+            if not page.has_next or not page.items:
+                break
+        return devices
+
+    async def get_family_mode_config(self) -> FamilyModeConfig:
+        """Whether home mode is on."""
+        return FamilyModeConfig.from_api(await self._call("GET", PATH_FAMILY_MODE_CONFIG, retries=self._read_retries))
+
+    async def get_families(self, page_size: int = DEFAULT_PAGE_SIZE) -> list[Family]:
+        """Every home the account belongs to."""
+        return [Family.from_api(item) for item in await self._all_pages(PATH_FAMILY_LIST, {}, page_size)]
+
+    async def get_rooms(self, family_id: str, page_size: int = DEFAULT_PAGE_SIZE) -> list[Room]:
+        """The rooms of one home."""
+        items = await self._all_pages(PATH_FAMILY_ROOM_LIST, {"fid": family_id}, page_size)
+        return [Room.from_api(item) for item in items]
+
+    async def _all_pages(self, path: str, params: Mapping[str, str], page_size: int) -> list[dict[str, Any]]:
+        collected: list[dict[str, Any]] = []
+        for page_number in range(1, _MAX_PAGES + 1):
+            data = await self._call(
+                "GET",
+                path,
+                params={**params, "page": str(page_number), "pageSize": str(page_size)},
+                retries=self._read_retries,
+            )
+            items, _total, _page, _size, has_next = page_items(data)
+            collected.extend(items)
+            if not has_next or not items:
+                break
+        return collected
+
+    # --- binding and sharing (never retried: they are not idempotent) -----------------------------------------------
+
+    async def bind_by_dk(self, request: BindByDkRequest) -> BindResult:
+        """``bindDeviceDk``: all parameters in the query string, as the seed says."""
+        params = {"pk": request.product_key, "dk": request.device_key, **_bind_options_query(request.options)}
+        data = await self._call("POST", PATH_BIND_BY_DK, params=params)
+        auth_key = str(data.get("authKey") or "") if isinstance(data, dict) else ""
+        return BindResult(request.product_key, request.device_key, auth_key)
+
+    async def bind_by_wifi(self, request: WifiBindRequest) -> WifiBindResult:
+        """``deviceBindingByWifi``: a JSON body, as the seed says."""
+        body: dict[str, Any] = {
+            "productKey": request.product_key,
+            "deviceKey": request.device_key,
+            "bindingCode": request.binding_code,
+            **_bind_options_body(request.options, name_field="deviceName"),
+        }
+        if request.matter is not None:
+            body["isMatter"] = True
+            body["matterInfo"] = request.matter.to_api()
+        data = await self._call("POST", PATH_BIND_BY_WIFI, json_body=body)
+        data = data if isinstance(data, dict) else {}
+        binding_mode = data.get("bindingMode")
+        return WifiBindResult(
+            product_key=request.product_key,
+            device_key=request.device_key,
+            auth_key=str(data.get("authKey") or ""),
+            binding_mode=binding_mode if isinstance(binding_mode, int) and not isinstance(binding_mode, bool) else None,
+            product_name=str(data.get("productName") or ""),
+            product_logo=str(data.get("productLogo") or ""),
+        )
+
+    async def bind_by_pure_ble(self, request: PureBleBindRequest) -> PureBleBindResult:
+        """``deviceBindingByPureBt``: encrypts the binding secret(s) with the product secret and signs the call."""
+        body = build_pure_ble_body(request, self._user_domain_secret)
+        data = await self._call("POST", PATH_BIND_BY_PURE_BLE, json_body=body)
+        verified = data.get("verified") if isinstance(data, dict) else None
+        return PureBleBindResult(request.product_key, request.device_key, str(verified).lower() in {"1", "true"})
+
+    async def share_device(self, request: ShareRequest) -> ShareResult:
+        """``shareByUid``: invite exactly one recipient; all parameters in the query string."""
+        recipients = {
+            "shareUid": request.share_uid,
+            "email": request.email,
+            "phone": request.phone,
+        }
+        given = {name: value for name, value in recipients.items() if value}
+        if len(given) != 1:
+            raise ValueError("Give exactly one of share_uid, email and phone")
+        params: dict[str, str] = {"pk": request.product_key, "dk": request.device_key, **given}
+        if request.auth_key:
+            params["authKey"] = request.auth_key
+        if request.cover_mode is not None:
+            params["coverMark"] = str(int(request.cover_mode))
+        if request.expires_at is not None:
+            params["sharingExpireAt"] = str(int(request.expires_at.timestamp() * 1000))
+        data = await self._call("POST", PATH_SHARE_BY_UID, params=params)
+        return ShareResult(request.product_key, request.device_key, "" if data is None else str(data))
+
+
+def _bind_options_query(options: BindOptions) -> dict[str, str]:
+    params: dict[str, str] = {}
+    if options.device_name is not None:
+        params["name"] = options.device_name
+    if options.capabilities is not None:
+        params["capabilitiesBitmask"] = str(options.capabilities)
+    if options.family_id:
+        params["fid"] = options.family_id
+    if options.room_id:
+        params["frid"] = options.room_id
+    if options.common_device is not None:
+        params["isCommonDevice"] = _query_bool(options.common_device)
+    return params
+
+
+def _bind_options_body(options: BindOptions, *, name_field: str) -> dict[str, Any]:
+    body: dict[str, Any] = {}
+    if options.device_name is not None:
+        body[name_field] = options.device_name
+    if options.capabilities is not None:
+        body["capabilitiesBitmask"] = options.capabilities
+    if options.family_id:
+        body["fid"] = options.family_id
+    if options.room_id:
+        body["frid"] = options.room_id
+    if options.common_device is not None:
+        body["isCommonDevice"] = options.common_device
+    return body
+
+
+def build_pure_ble_body(request: PureBleBindRequest, user_domain_secret: str) -> dict[str, Any]:
+    """The JSON body of ``deviceBindingByPureBt`` (pure: no I/O), per the seed's formulas.
+
+    A plain binding code is sent as ``bindingCode`` and an already encrypted one as ``encryptedBindingCode``; the
+    signature covers whichever is sent.
+    """
+    if (request.binding_code is None) == (request.encrypted_binding_code is None):
+        raise ValueError("Give exactly one of binding_code and encrypted_binding_code")
+    random = request.random or make_random()
+    pk, dk, ps = request.product_key, request.device_key, request.product_secret
+    body: dict[str, Any] = {"pk": pk, "dk": dk, "random": random}
+    if request.encrypted_binding_code is not None:
+        code_field, code_value = "encryptedBindingCode", request.encrypted_binding_code
+    else:
+        code_field, code_value = "bindingCode", str(request.binding_code)
+    body[code_field] = code_value
+    body["encryptedNewBindingSecret"] = encrypt_binding_secret(pk, dk, request.binding_secret, ps, random)
+    if request.old_binding_secret is not None:
+        body["encryptedOldBindingSecret"] = encrypt_binding_secret(pk, dk, request.old_binding_secret, ps, random)
+    password = request.device_password or ""
+    if password:
+        body["pwd"] = password
+    body["signature"] = pure_ble_signature(pk, dk, code_value, password, user_domain_secret)
+    body.update(_bind_options_body(request.options, name_field="deviceName"))
+    return body
