@@ -127,6 +127,7 @@ class QuecCloudClient:
         self._retry_backoff = retry_backoff
         self._clock = clock
         self._token_lock = asyncio.Lock()
+        self._refresh_margin = TOKEN_REFRESH_MARGIN
 
     def __repr__(self) -> str:
         """Identify the account without any secret."""
@@ -200,12 +201,15 @@ class QuecCloudClient:
 
     def _store_tokens(self, tokens: TokenPair) -> None:
         self._tokens = tokens
+        # A cloud with short-lived tokens (a private deployment, the simulator) must not look expired on arrival.
+        lifetime = tokens.access.expires_at - self._clock()
+        self._refresh_margin = min(TOKEN_REFRESH_MARGIN, max(lifetime / 4, 0.0))
         if self._on_tokens_updated is not None:
             self._on_tokens_updated(tokens)
 
     async def _valid_tokens(self) -> TokenPair:
         tokens = self._tokens
-        if tokens is None or tokens.access.expires_within(TOKEN_REFRESH_MARGIN, self._clock()):
+        if tokens is None or tokens.access.expires_within(self._refresh_margin, self._clock()):
             return await self._renew_tokens(stale=tokens)
         return tokens
 
@@ -217,7 +221,7 @@ class QuecCloudClient:
             if (
                 current is not None
                 and current is not stale
-                and not current.access.expires_within(TOKEN_REFRESH_MARGIN, now)
+                and not current.access.expires_within(self._refresh_margin, now)
             ):
                 return current
             renewed: TokenPair | None = None

@@ -1,0 +1,271 @@
+"""Config flow: log in to a cloud account (user, custom endpoint, reauth, reconfigure)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import probatio as vol
+from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
+from homeassistant.const import CONF_PASSWORD
+from homeassistant.core import callback
+from homeassistant.helpers.selector import (
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
+    TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
+)
+from yarl import URL
+
+from .account import account_title, account_unique_id, build_client, normalize_account
+from .api import (
+    QuecAuthenticationError,
+    QuecConnectionError,
+    QuecError,
+    QuecRateLimitError,
+    QuecResponseError,
+    QuecUserDomainError,
+    Region,
+    TokenPair,
+)
+from .const import (
+    CONF_ACCOUNT,
+    CONF_BASE_URL,
+    CONF_INTERNATIONAL_CODE,
+    CONF_REGION,
+    CONF_TOKENS,
+    CONF_USER_DOMAIN,
+    CONF_USER_DOMAIN_SECRET,
+    DEFAULT_INTERNATIONAL_CODE,
+    DOMAIN,
+    LOGGER,
+)
+from .errors import wait_minutes
+from .options_flow import QuecOptionsFlow
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from .data import QuecConfigEntry
+
+_HTTP_SERVER_ERROR = 500
+
+_REGION_SELECTOR = SelectSelector(
+    SelectSelectorConfig(
+        options=[region.value for region in Region], translation_key="region", mode=SelectSelectorMode.DROPDOWN
+    )
+)
+_PASSWORD_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD, autocomplete="current-password"))
+_URL_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
+
+USER_SCHEMA = vol.Schema(
+    {
+        vol.Required(CONF_REGION, default=Region.EUROPE.value): _REGION_SELECTOR,
+        vol.Required(CONF_USER_DOMAIN): TextSelector(),
+        vol.Required(CONF_USER_DOMAIN_SECRET): TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD)),
+        vol.Required(CONF_ACCOUNT): TextSelector(TextSelectorConfig(autocomplete="username")),
+        vol.Optional(CONF_INTERNATIONAL_CODE, default=DEFAULT_INTERNATIONAL_CODE): TextSelector(),
+        vol.Required(CONF_PASSWORD): _PASSWORD_SELECTOR,
+    }
+)
+CUSTOM_ENDPOINT_SCHEMA = vol.Schema({vol.Required(CONF_BASE_URL): _URL_SELECTOR})
+REAUTH_SCHEMA = vol.Schema({vol.Required(CONF_PASSWORD): _PASSWORD_SELECTOR})
+RECONFIGURE_SCHEMA = vol.Schema(
+    {
+        vol.Required(CONF_REGION): _REGION_SELECTOR,
+        vol.Optional(CONF_BASE_URL): _URL_SELECTOR,
+        vol.Required(CONF_USER_DOMAIN_SECRET): TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD)),
+    }
+)
+
+
+def is_valid_base_url(value: str) -> bool:
+    """An absolute http(s) URL with a host (private deployments may use plain http, e.g. the simulator)."""
+    try:
+        url = URL(value.strip())
+    except ValueError:
+        return False
+    return url.scheme in {"http", "https"} and bool(url.host) and url.is_absolute()
+
+
+@dataclass(slots=True)
+class LoginOutcome:
+    """A login attempt: tokens on success, otherwise a form error key and its placeholders."""
+
+    tokens: TokenPair | None = None
+    uid: str = ""
+    error: str | None = None
+    placeholders: dict[str, str] = field(default_factory=dict)
+
+
+async def _try_login(flow: ConfigFlow, data: Mapping[str, Any]) -> LoginOutcome:
+    """Log in with fresh credentials and map every failure to one of the form's error keys."""
+    client = build_client(flow.hass, {**data, CONF_TOKENS: None})
+    custom = data.get(CONF_REGION) == Region.CUSTOM
+    try:
+        tokens = await client.login()
+        uid = tokens.uid or (await client.get_user_info()).uid
+    except QuecUserDomainError:
+        return LoginOutcome(error="invalid_user_domain")
+    except QuecAuthenticationError:
+        return LoginOutcome(error="invalid_auth")
+    except QuecRateLimitError as err:
+        return LoginOutcome(error="account_locked", placeholders={"wait": wait_minutes(err.retry_after)})
+    except QuecResponseError as err:
+        # A custom URL that answers, but not like the cloud, is most likely the wrong URL.
+        if custom and (err.http_status or 0) < _HTTP_SERVER_ERROR:
+            return LoginOutcome(error="invalid_base_url")
+        return LoginOutcome(error="cannot_connect")
+    except QuecConnectionError:
+        return LoginOutcome(error="cannot_connect")
+    except QuecError as err:
+        LOGGER.warning("Login refused by the cloud with code %s", err.code)
+        return LoginOutcome(error="unknown")
+    except Exception:
+        LOGGER.exception("Unexpected error while logging in")
+        return LoginOutcome(error="unknown")
+    return LoginOutcome(tokens=tokens, uid=uid)
+
+
+def _placeholders(outcome: LoginOutcome | None = None) -> dict[str, str]:
+    # Error texts may use {wait}; the form always needs every placeholder its strings mention.
+    return {"wait": "?", **(outcome.placeholders if outcome else {})}
+
+
+class QuecConfigFlow(ConfigFlow, domain=DOMAIN):
+    """Add a Quectel / Acceleronix cloud account."""
+
+    VERSION = 1
+    MINOR_VERSION = 1
+
+    def __init__(self) -> None:
+        """Start with nothing entered."""
+        self._user_input: dict[str, Any] = {}
+
+    @staticmethod
+    @callback
+    def async_get_options_flow(config_entry: QuecConfigEntry) -> QuecOptionsFlow:
+        """Binding defaults and product secrets."""
+        return QuecOptionsFlow()
+
+    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Region, user domain and its secret, account and password."""
+        errors: dict[str, str] = {}
+        outcome: LoginOutcome | None = None
+        if user_input is not None:
+            try:
+                account, code = normalize_account(user_input[CONF_ACCOUNT], user_input.get(CONF_INTERNATIONAL_CODE))
+            except ValueError:
+                errors[CONF_ACCOUNT] = "invalid_account"
+            else:
+                self._user_input = {
+                    **user_input,
+                    CONF_USER_DOMAIN: user_input[CONF_USER_DOMAIN].strip(),
+                    CONF_ACCOUNT: account,
+                    CONF_INTERNATIONAL_CODE: code or DEFAULT_INTERNATIONAL_CODE,
+                }
+                if user_input[CONF_REGION] == Region.CUSTOM:
+                    return await self.async_step_custom_endpoint()
+                outcome = await _try_login(self, self._user_input)
+                if outcome.tokens is not None:
+                    return await self._async_create_account(outcome)
+                errors["base"] = str(outcome.error)
+        return self.async_show_form(
+            step_id="user",
+            data_schema=self.add_suggested_values_to_schema(USER_SCHEMA, user_input),
+            errors=errors,
+            description_placeholders=_placeholders(outcome),
+        )
+
+    async def async_step_custom_endpoint(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """The base URL of a private deployment (or of the local simulator)."""
+        errors: dict[str, str] = {}
+        outcome: LoginOutcome | None = None
+        if user_input is not None:
+            base_url = user_input[CONF_BASE_URL].strip().rstrip("/")
+            if not is_valid_base_url(base_url):
+                errors[CONF_BASE_URL] = "invalid_base_url"
+            else:
+                self._user_input[CONF_BASE_URL] = base_url
+                outcome = await _try_login(self, self._user_input)
+                if outcome.tokens is not None:
+                    return await self._async_create_account(outcome)
+                errors["base"] = str(outcome.error)
+        return self.async_show_form(
+            step_id="custom_endpoint",
+            data_schema=self.add_suggested_values_to_schema(CUSTOM_ENDPOINT_SCHEMA, user_input),
+            errors=errors,
+            description_placeholders=_placeholders(outcome),
+        )
+
+    async def _async_create_account(self, outcome: LoginOutcome) -> ConfigFlowResult:
+        assert outcome.tokens is not None
+        await self.async_set_unique_id(account_unique_id(self._user_input[CONF_USER_DOMAIN], outcome.uid))
+        self._abort_if_unique_id_configured()
+        data = {**self._user_input, CONF_TOKENS: outcome.tokens.as_dict()}
+        return self.async_create_entry(title=account_title(data), data=data)
+
+    async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
+        """The cloud rejected the stored credentials."""
+        return await self.async_step_reauth_confirm()
+
+    async def async_step_reauth_confirm(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Ask for the password again."""
+        entry = self._get_reauth_entry()
+        errors: dict[str, str] = {}
+        outcome: LoginOutcome | None = None
+        if user_input is not None:
+            outcome = await _try_login(self, {**entry.data, CONF_PASSWORD: user_input[CONF_PASSWORD]})
+            if outcome.tokens is not None:
+                return await self._async_update_account(
+                    entry, {CONF_PASSWORD: user_input[CONF_PASSWORD]}, outcome.uid, outcome.tokens
+                )
+            errors["base"] = str(outcome.error)
+        return self.async_show_form(
+            step_id="reauth_confirm",
+            data_schema=REAUTH_SCHEMA,
+            errors=errors,
+            description_placeholders={**_placeholders(outcome), "account": entry.title},
+        )
+
+    async def async_step_reconfigure(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Change the region, the base URL or the user domain's secret of an account."""
+        entry = self._get_reconfigure_entry()
+        errors: dict[str, str] = {}
+        outcome: LoginOutcome | None = None
+        if user_input is not None:
+            base_url = (user_input.get(CONF_BASE_URL) or "").strip().rstrip("/")
+            custom = user_input[CONF_REGION] == Region.CUSTOM
+            if custom and not is_valid_base_url(base_url):
+                errors[CONF_BASE_URL] = "invalid_base_url"
+            else:
+                updates = {
+                    CONF_REGION: user_input[CONF_REGION],
+                    CONF_BASE_URL: base_url if custom else None,
+                    CONF_USER_DOMAIN_SECRET: user_input[CONF_USER_DOMAIN_SECRET],
+                }
+                outcome = await _try_login(self, {**entry.data, **updates})
+                if outcome.tokens is not None:
+                    return await self._async_update_account(entry, updates, outcome.uid, outcome.tokens)
+                errors["base"] = str(outcome.error)
+        suggested = user_input or {
+            CONF_REGION: entry.data[CONF_REGION],
+            CONF_BASE_URL: entry.data.get(CONF_BASE_URL) or "",
+        }
+        return self.async_show_form(
+            step_id="reconfigure",
+            data_schema=self.add_suggested_values_to_schema(RECONFIGURE_SCHEMA, suggested),
+            errors=errors,
+            description_placeholders={**_placeholders(outcome), "account": entry.title},
+        )
+
+    async def _async_update_account(
+        self, entry: QuecConfigEntry, updates: dict[str, Any], uid: str, tokens: TokenPair
+    ) -> ConfigFlowResult:
+        """Reauth and reconfigure must land on the same account, then save and reload."""
+        await self.async_set_unique_id(account_unique_id(entry.data[CONF_USER_DOMAIN], uid))
+        self._abort_if_unique_id_mismatch(reason="wrong_account")
+        # Aborts with reauth_successful or reconfigure_successful, after its source.
+        return self.async_update_reload_and_abort(entry, data_updates={**updates, CONF_TOKENS: tokens.as_dict()})

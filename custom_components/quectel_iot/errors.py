@@ -1,0 +1,65 @@
+"""Turning the client's exceptions into translated Home Assistant errors."""
+
+from __future__ import annotations
+
+import math
+
+from homeassistant.exceptions import HomeAssistantError
+
+from .api import (
+    QuecApiError,
+    QuecAuthenticationError,
+    QuecConnectionError,
+    QuecError,
+    QuecRateLimitError,
+    QuecTokenError,
+)
+from .const import DOMAIN
+
+# Every code the four binding/sharing pages list, plus lockouts: each has its own words in the translations
+# (``exceptions.cloud_error_<code>``), telling the user what to do. Other codes use the generic ``cloud_error``.
+TRANSLATED_CLOUD_CODES = frozenset(
+    {
+        4026, 5009, 5032, 5041, 5048, 5049, 5052, 5066, 5067, 5106, 5133, 5134, 5145, 5147, 5148, 5179, 5213,
+        5229, 5314, 5325, 5327, 5333, 5357, 5358, 5360, 5361, 5412, 5420, 5458, 5459, 5460, 5461, 5462, 5465,
+        5624, 5636, 5669, 5864, 5879, 5880, 5881, 5882, 5883, 5885, 5891, 5893, 6040, 6083,
+    }
+)  # fmt: skip
+
+
+def wait_minutes(retry_after: float | None) -> str:
+    """Minutes to wait, rounded up, for messages ("?" when the cloud did not say)."""
+    return "?" if retry_after is None else str(max(1, math.ceil(retry_after / 60)))
+
+
+def is_credential_error(err: QuecError) -> bool:
+    """Whether the error means the stored credentials no longer work (the entry needs reauth)."""
+    return isinstance(err, (QuecAuthenticationError, QuecTokenError))
+
+
+def to_home_assistant_error(err: QuecError) -> HomeAssistantError:
+    """A translated error for a failed cloud call; the cloud's code is a placeholder in every message."""
+    code = str(err.code) if err.code is not None else "-"
+    if isinstance(err, QuecConnectionError):
+        return HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="cannot_connect_call",
+            translation_placeholders={"error": str(err)},
+        )
+    if is_credential_error(err):
+        return HomeAssistantError(
+            translation_domain=DOMAIN, translation_key="auth_failed_call", translation_placeholders={"code": code}
+        )
+    placeholders = {"code": code}
+    if isinstance(err, QuecRateLimitError):
+        placeholders["wait"] = wait_minutes(err.retry_after)
+    if isinstance(err, QuecApiError) and err.code in TRANSLATED_CLOUD_CODES:
+        return HomeAssistantError(
+            translation_domain=DOMAIN, translation_key=f"cloud_error_{err.code}", translation_placeholders=placeholders
+        )
+    message = err.cloud_message if isinstance(err, QuecApiError) and err.cloud_message else str(err)
+    return HomeAssistantError(
+        translation_domain=DOMAIN,
+        translation_key="cloud_error",
+        translation_placeholders={"code": code, "message": message},
+    )

@@ -1,0 +1,41 @@
+"""Fixtures: the cloud simulator on loopback, and Home Assistant's custom integrations switched on."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import aiohttp
+import pytest
+
+# Import our package before phcc's testing_config puts its own custom_components first on sys.path.
+from custom_components.quectel_iot.const import DOMAIN  # noqa: F401
+from quectel_simulator import CloudSimulator
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
+    """Let Home Assistant load custom_components/quectel_iot in every test."""
+
+
+@pytest.fixture
+async def simulator(socket_enabled: None) -> AsyncIterator[CloudSimulator]:
+    """A fresh simulator with the demo data, on a free loopback port.
+
+    phcc blocks sockets; ``socket_enabled`` lifts that, and its host allow-list still limits connections to 127.0.0.1.
+    """
+    sim = CloudSimulator.from_demo_data()
+    await sim.start(host="127.0.0.1", port=0)
+    try:
+        yield sim
+    finally:
+        await sim.stop()
+
+
+@pytest.fixture
+async def session() -> AsyncIterator[aiohttp.ClientSession]:
+    """A plain aiohttp session for tests of the HA-free API layer."""
+    async with aiohttp.ClientSession() as client_session:
+        yield client_session
