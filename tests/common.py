@@ -66,3 +66,34 @@ def entry_data(base_url: str, **overrides: Any) -> dict[str, Any]:
         "password": DEMO_PASSWORD,
         **overrides,
     }
+
+
+async def setup_demo_entry(
+    hass: Any,
+    simulator: Any,
+    *,
+    uid: str = DEMO_UID,
+    with_tokens: bool = True,
+    options: dict[str, Any] | None = None,
+    **data_overrides: Any,
+) -> Any:
+    """Add the demo account as a config entry (with tokens the simulator issued) and set it up."""
+    from pytest_homeassistant_custom_component.common import MockConfigEntry  # noqa: PLC0415
+
+    from custom_components.quectel_iot.api import TokenPair  # noqa: PLC0415
+    from custom_components.quectel_iot.const import CONF_TOKENS, DOMAIN  # noqa: PLC0415
+
+    data = entry_data(simulator.url, **data_overrides)
+    if with_tokens:
+        data[CONF_TOKENS] = TokenPair.from_api(simulator.issue_tokens(uid)).as_dict()
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title=data["account"],
+        data=data,
+        options=options or {},
+        unique_id=f"{data['user_domain']}:{uid}".lower(),
+    )
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return entry

@@ -295,7 +295,7 @@ def _to_validation_error(err: vol.Invalid) -> ServiceValidationError:
         return _refuse(field, err.reason, **err.reason_placeholders)
     if isinstance(err, vol.RequiredFieldInvalid):
         return _refuse(field, "missing_field")
-    if err.error_message == "extra keys not allowed":
+    if isinstance(err, vol.ExtraKeysInvalid):
         return _refuse(field, "unknown_field")
     if err.error_message == "invalid_privilege":
         return _refuse(field, "invalid_privilege", allowed=", ".join(MATTER_PRIVILEGES))
