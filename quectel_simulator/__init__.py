@@ -1,0 +1,55 @@
+"""A local stand-in for the Quectel/Acceleronix end-user ("enduserapi") cloud, for tests, benchmarks and demos.
+
+It serves the login, token, user, device-list, home and binding/sharing calls over real HTTP with the vendor's
+envelope and business codes, keeps its state in memory, and lets tests inject faults, move its clock and read every
+request it received::
+
+    from quectel_simulator import CloudSimulator, Fault
+
+    sim = CloudSimulator.from_demo_data()
+    await sim.start(host="127.0.0.1", port=0)
+    sim.faults.add(Fault(kind="http_status", status=503, path="userDeviceList"))
+    ...
+    await sim.stop()
+
+Run ``python -m quectel_simulator`` for a foreground server with the demo account. The package does not use the
+integration's client: its cryptography is written independently so the two cross-check each other.
+"""
+
+from .codes import MESSAGES, ApiError, envelope
+from .faults import Fault, FaultSet
+from .recording import RecordedRequest
+from .simulator import DEMO_DATA, CloudSimulator
+from .state import (
+    Binding,
+    Clock,
+    Device,
+    Family,
+    Product,
+    Room,
+    Share,
+    SimulatorState,
+    User,
+    UserDomain,
+)
+
+__all__ = [
+    "DEMO_DATA",
+    "MESSAGES",
+    "ApiError",
+    "Binding",
+    "Clock",
+    "CloudSimulator",
+    "Device",
+    "Family",
+    "Fault",
+    "FaultSet",
+    "Product",
+    "RecordedRequest",
+    "Room",
+    "Share",
+    "SimulatorState",
+    "User",
+    "UserDomain",
+    "envelope",
+]

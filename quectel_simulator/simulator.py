@@ -1,0 +1,300 @@
+"""``CloudSimulator``: the simulated cloud's lifecycle and the handles tests use."""
+
+from __future__ import annotations
+
+import secrets
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final, Self
+
+from aiohttp import web
+
+from .app import build_app
+from .faults import FaultSet
+from .state import Clock, SimulatorState
+from .tokens import DEFAULT_ACCESS_LIFETIME, DEFAULT_REFRESH_LIFETIME, TokenStore
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+    from types import TracebackType
+
+    from .recording import RecordedRequest
+
+DEMO_DATA: Final = Path(__file__).with_name("demo_data.toml")
+"""The demo data shipped with the package."""
+
+SHUTDOWN_TIMEOUT: Final = 1.0
+"""Seconds ``stop`` waits for requests still being handled (a ``latency`` fault, say)."""
+
+
+class CloudSimulator:
+    """A local stand-in for the Quectel/Acceleronix end-user cloud, served over real HTTP.
+
+    Attributes:
+        state: The in-memory model (users, user domains, products, devices, bindings, shares).
+        clock: The simulator's clock (``time.time()`` plus an offset moved by :meth:`advance_clock`).
+        tokens: Issued tokens.
+        faults: Faults to inject into the next matching requests.
+        requests: Every request received, in order, faulted ones too.
+        data_file: The file the state was loaded from, or ``None``.
+    """
+
+    def __init__(
+        self,
+        state: SimulatorState,
+        *,
+        clock: Clock | None = None,
+        access_token_lifetime: int = DEFAULT_ACCESS_LIFETIME,
+        refresh_token_lifetime: int = DEFAULT_REFRESH_LIFETIME,
+        data_file: Path | None = None,
+    ) -> None:
+        """Create a simulator around a state (not started yet).
+
+        Args:
+            state: The model to serve.
+            clock: The clock (a new one when ``None``).
+            access_token_lifetime: Access token lifetime in seconds.
+            refresh_token_lifetime: Refresh token lifetime in seconds.
+            data_file: Where the state came from (shown in the CLI banner).
+        """
+        self.clock = clock or Clock()
+        self.state = state
+        self.tokens = TokenStore(
+            self.clock, access_lifetime=access_token_lifetime, refresh_lifetime=refresh_token_lifetime
+        )
+        self.faults = FaultSet()
+        self.requests: list[RecordedRequest] = []
+        self.data_file = data_file
+        self._runner: web.AppRunner | None = None
+        self._url: str | None = None
+
+    # ----- construction -----
+
+    @classmethod
+    def from_file(cls, path: str | Path, **kwargs: Any) -> Self:
+        """Load a TOML data file (the layout of ``demo_data.toml``).
+
+        Args:
+            path: The file.
+            **kwargs: Passed to the constructor (``access_token_lifetime``, ``refresh_token_lifetime``, ``clock``).
+
+        Returns:
+            The simulator (not started).
+        """
+        clock = kwargs.pop("clock", None) or Clock()
+        state = SimulatorState.from_file(path, now=clock.now())
+        return cls(state, clock=clock, data_file=Path(path), **kwargs)
+
+    @classmethod
+    def from_demo_data(cls, **kwargs: Any) -> Self:
+        """Load the demo data shipped with the package.
+
+        Args:
+            **kwargs: Passed to the constructor.
+
+        Returns:
+            The simulator (not started).
+        """
+        return cls.from_file(DEMO_DATA, **kwargs)
+
+    # ----- settings -----
+
+    @property
+    def access_token_lifetime(self) -> int:
+        """Lifetime of newly issued access tokens, in seconds."""
+        return self.tokens.access_lifetime
+
+    @access_token_lifetime.setter
+    def access_token_lifetime(self, seconds: int) -> None:
+        self.tokens.access_lifetime = seconds
+
+    @property
+    def refresh_token_lifetime(self) -> int:
+        """Lifetime of newly issued refresh tokens, in seconds."""
+        return self.tokens.refresh_lifetime
+
+    @refresh_token_lifetime.setter
+    def refresh_token_lifetime(self, seconds: int) -> None:
+        self.tokens.refresh_lifetime = seconds
+
+    # ----- lifecycle -----
+
+    def make_app(self) -> web.Application:
+        """Build the aiohttp application (for embedding; :meth:`start` does this itself).
+
+        Returns:
+            The application.
+        """
+        return build_app(self)
+
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
+        """Serve on ``host:port`` in the running event loop.
+
+        Args:
+            host: Address to listen on.
+            port: TCP port; 0 picks a free one.
+
+        Returns:
+            The base URL, also in :attr:`url`.
+
+        Raises:
+            RuntimeError: When already started.
+        """
+        if self._runner is not None:
+            raise RuntimeError("the simulator is already running")
+        runner = web.AppRunner(self.make_app(), access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT)
+        await runner.setup()
+        try:
+            site = web.TCPSite(runner, host, port)
+            await site.start()
+        except BaseException:
+            await runner.cleanup()
+            raise
+        bound_port = runner.addresses[0][1]
+        url_host = f"[{host}]" if ":" in host else host
+        self._runner = runner
+        self._url = f"http://{url_host}:{bound_port}"
+        return self._url
+
+    async def stop(self) -> None:
+        """Stop serving (no-op when not started)."""
+        runner, self._runner, self._url = self._runner, None, None
+        if runner is not None:
+            await runner.cleanup()
+
+    @property
+    def running_now(self) -> bool:
+        """Whether the simulator is serving."""
+        return self._runner is not None
+
+    @property
+    def url(self) -> str:
+        """The base URL, e.g. ``http://127.0.0.1:8910``.
+
+        Raises:
+            RuntimeError: When not started.
+        """
+        if self._url is None:
+            raise RuntimeError("the simulator is not running; await start() first")
+        return self._url
+
+    @property
+    def port(self) -> int:
+        """The TCP port served on."""
+        return int(self.url.rsplit(":", 1)[1])
+
+    @asynccontextmanager
+    async def running(self, host: str = "127.0.0.1", port: int = 0) -> AsyncIterator[Self]:
+        """Serve for the duration of an ``async with`` block.
+
+        Args:
+            host: Address to listen on.
+            port: TCP port; 0 picks a free one.
+
+        Yields:
+            The started simulator.
+        """
+        await self.start(host, port)
+        try:
+            yield self
+        finally:
+            await self.stop()
+
+    async def __aenter__(self) -> Self:
+        """Start on 127.0.0.1 and a free port.
+
+        Returns:
+            The simulator.
+        """
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        """Stop."""
+        await self.stop()
+
+    # ----- request log -----
+
+    def requests_to(self, path_suffix: str) -> list[RecordedRequest]:
+        """List the recorded requests whose path ends with ``path_suffix``.
+
+        Args:
+            path_suffix: E.g. ``"emailPwdLogin"``.
+
+        Returns:
+            The matching requests, in order.
+        """
+        return [r for r in self.requests if r.path.endswith(path_suffix)]
+
+    def clear_requests(self) -> None:
+        """Forget the recorded requests."""
+        self.requests.clear()
+
+    # ----- time and tokens -----
+
+    def now(self) -> float:
+        """Return the simulator's time (epoch seconds).
+
+        Returns:
+            ``time.time()`` plus the clock offset.
+        """
+        return self.clock.now()
+
+    def advance_clock(self, seconds: float) -> None:
+        """Move the simulator's clock forward: tokens, binding codes and lockouts expire by it.
+
+        Args:
+            seconds: How far.
+        """
+        self.clock.advance(seconds)
+
+    def revoke_tokens(self, uid: str | None = None) -> int:
+        """Invalidate tokens server-side; later calls with them get 5032.
+
+        Args:
+            uid: Only this user's tokens; all when ``None``.
+
+        Returns:
+            How many tokens were revoked.
+        """
+        return self.tokens.revoke(uid)
+
+    def issue_tokens(self, uid: str) -> dict[str, Any]:
+        """Issue a token pair without a login call (for tests and benchmarks).
+
+        Args:
+            uid: The user.
+
+        Returns:
+            The ``data`` a login would answer.
+
+        Raises:
+            KeyError: For an unknown uid.
+        """
+        if uid not in self.state.users:
+            raise KeyError(uid)
+        return self.tokens.issue_pair(uid)
+
+    # ----- devices -----
+
+    def report_binding_code(self, pk: str, dk: str, code: str | None = None, ttl: float = 600) -> str:
+        """Simulate a device reporting a binding code to the cloud.
+
+        Args:
+            pk: Product key.
+            dk: Device key.
+            code: The code; 16 random upper-case hex characters when ``None``.
+            ttl: Seconds it stays valid on the simulator's clock; 0 for never.
+
+        Returns:
+            The code.
+
+        Raises:
+            KeyError: When the device is not in the state.
+        """
+        device = self.state.devices[pk, dk]
+        device.binding_code = code if code is not None else secrets.token_hex(8).upper()
+        device.binding_code_expires_at = self.clock.now() + ttl if ttl > 0 else None
+        return device.binding_code

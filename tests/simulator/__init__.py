@@ -1,0 +1,1 @@
+"""Tests of the local cloud simulator (quectel_simulator), over raw HTTP."""
