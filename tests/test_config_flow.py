@@ -152,7 +152,7 @@ async def test_malformed_international_code(hass: HomeAssistant, simulator: Clou
     assert result["errors"] == {"account": "invalid_account"}
 
 
-@pytest.mark.parametrize("url", ["ftp://example.com", "not a url", "http://", "127.0.0.1:8910"])
+@pytest.mark.parametrize("url", ["ftp://example.com", "not a url", "http://", "127.0.0.1:8910", "http://[::1"])
 async def test_invalid_base_url(hass: HomeAssistant, simulator: CloudSimulator, url: str) -> None:
     result = await _start(hass)
     result = await hass.config_entries.flow.async_configure(result["flow_id"], user_input())

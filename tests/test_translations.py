@@ -55,7 +55,14 @@ def test_every_action_field_is_named_and_described(language: str) -> None:
 
 
 def test_every_error_key_of_the_contract_exists() -> None:
-    for key in ("invalid_auth", "invalid_user_domain", "account_locked", "cannot_connect", "invalid_base_url", "unknown"):
+    for key in (
+        "invalid_auth",
+        "invalid_user_domain",
+        "account_locked",
+        "cannot_connect",
+        "invalid_base_url",
+        "unknown",
+    ):
         assert f"config.error.{key}" in EN
     for key in ("already_configured", "reauth_successful", "reconfigure_successful", "wrong_account"):
         assert f"config.abort.{key}" in EN
