@@ -735,3 +735,21 @@ async def test_no_secret_in_repr_logs_or_errors(
     for secret in secrets:
         for text in texts:
             assert secret not in text
+
+
+async def test_wifi_body_carries_home_room_and_common(client: QuecCloudClient, simulator: CloudSimulator) -> None:
+    options = BindOptions(family_id="fam-demo-home", room_id="room-living", common_device=False)
+    await client.bind_by_wifi(WifiBindRequest(WIFI_PK, WIFI_DK, WIFI_CODE, options))
+    body = simulator.requests_to("deviceBindingByWifi")[0].json
+    assert (body["fid"], body["frid"], body["isCommonDevice"]) == ("fam-demo-home", "room-living", False)
+    assert "isMatter" not in body
+
+
+async def test_lockout_during_refresh_is_not_turned_into_a_login(
+    session: aiohttp.ClientSession, simulator: CloudSimulator
+) -> None:
+    client = make_client(session, simulator, tokens=issued(simulator, access_expires_at=time.time() - 1))
+    simulator.faults.add(Fault(kind="code", code=5148, path="refreshToken"))
+    with pytest.raises(QuecRateLimitError):
+        await client.get_user_info()
+    assert simulator.requests_to("emailPwdLogin") == []

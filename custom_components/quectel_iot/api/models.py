@@ -236,7 +236,8 @@ class Page[T]:
 
 def page_items(data: Any) -> tuple[list[dict[str, Any]], int, int, int, bool]:
     """Split a PageHelper ``data`` into its items and counters; refuse anything else."""
-    if not isinstance(data, dict) or not isinstance(data.get("list", []), list):
+    # An empty page may come as "list": null.
+    if not isinstance(data, dict) or not isinstance(data.get("list") or [], list):
         raise QuecResponseError("The cloud returned a list in an unexpected shape")
     items = [item for item in data.get("list") or [] if isinstance(item, dict)]
     page = _int(data, "pageNum", 1)
