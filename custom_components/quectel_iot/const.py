@@ -25,3 +25,9 @@ OPT_ROOM_ID: Final = "room_id"
 OPT_COMMON_DEVICE: Final = "common_device"
 OPT_CAPABILITIES: Final = "capabilities"
 OPT_PRODUCT_SECRETS: Final = "product_secrets"
+
+# Options: how often the device list is polled. The cloud locks out busy accounts (about 1280 calls a day), so never
+# below a minute.
+OPT_SCAN_INTERVAL: Final = "scan_interval"
+DEFAULT_SCAN_INTERVAL: Final = 300
+MIN_SCAN_INTERVAL: Final = 60
