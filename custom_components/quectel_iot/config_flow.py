@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import probatio as vol
-from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
+from homeassistant.components.bluetooth import BluetoothServiceInfoBleak, async_clear_address_from_match_history
+from homeassistant.config_entries import ConfigEntryState, ConfigFlow, ConfigFlowResult
 from homeassistant.const import CONF_PASSWORD
 from homeassistant.core import callback
 from homeassistant.helpers.selector import (
@@ -21,6 +22,7 @@ from yarl import URL
 
 from .account import account_title, account_unique_id, build_client, normalize_account
 from .api import (
+    QuecAdvertisement,
     QuecAuthenticationError,
     QuecConnectionError,
     QuecError,
@@ -29,6 +31,16 @@ from .api import (
     QuecUserDomainError,
     Region,
     TokenPair,
+    parse_advertisement,
+)
+from .ble_binding import (
+    CONF_CONFIG_ENTRY_ID,
+    CONF_PRODUCT_SECRET,
+    async_bind_from_form,
+    bind_schema,
+    device_label,
+    is_in_registry,
+    known_product_secret,
 )
 from .const import (
     CONF_ACCOUNT,
@@ -143,6 +155,8 @@ class QuecConfigFlow(ConfigFlow, domain=DOMAIN):
     def __init__(self) -> None:
         """Start with nothing entered."""
         self._user_input: dict[str, Any] = {}
+        self._discovery: BluetoothServiceInfoBleak | None = None
+        self._advertisement: QuecAdvertisement | None = None
 
     @staticmethod
     @callback
@@ -269,3 +283,63 @@ class QuecConfigFlow(ConfigFlow, domain=DOMAIN):
         self._abort_if_unique_id_mismatch(reason="wrong_account")
         # Aborts with reauth_successful or reconfigure_successful, after its source.
         return self.async_update_reload_and_abort(entry, data_updates={**updates, CONF_TOKENS: tokens.as_dict()})
+
+    # --- Bluetooth discovery: a nearby device to bind into an account (never binds without the user) ---------------
+
+    async def async_step_bluetooth(self, discovery_info: BluetoothServiceInfoBleak) -> ConfigFlowResult:
+        """A Quectel device advertises itself."""
+        advertisement = parse_advertisement(discovery_info.manufacturer_data, discovery_info.name)
+        if advertisement is None or advertisement.identity is None:
+            # The name alone carries no product or device key: nothing to bind from here (the action still can).
+            return self.async_abort(reason="not_supported")
+        product_key, device_key = advertisement.identity
+        await self.async_set_unique_id(f"{product_key}_{device_key}")
+        self._abort_if_unique_id_configured()
+        if advertisement.bound or is_in_registry(self.hass, product_key, device_key):
+            return self.async_abort(reason="already_bound")
+        if advertisement.binding_allowed is False:
+            return self.async_abort(reason="not_in_binding_mode")
+        self._discovery = discovery_info
+        self._advertisement = advertisement
+        self.context["title_placeholders"] = {"name": device_label(advertisement, discovery_info.name)}
+        return await self.async_step_bluetooth_confirm()
+
+    async def async_step_bluetooth_confirm(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Which account, the binding code and secret, and the product secret; then bind."""
+        assert self._discovery is not None
+        assert self._advertisement is not None
+        assert self._advertisement.identity is not None
+        accounts: list[QuecConfigEntry] = [
+            entry
+            for entry in self.hass.config_entries.async_entries(DOMAIN, include_ignore=False)
+            if entry.state is ConfigEntryState.LOADED
+        ]
+        if not accounts:
+            return self.async_abort(reason="account_required")
+        errors: dict[str, str] = {}
+        placeholders = {"name": device_label(self._advertisement, self._discovery.name), "error": ""}
+        if user_input is not None:
+            entry = next(
+                (item for item in accounts if item.entry_id == user_input.get(CONF_CONFIG_ENTRY_ID)), accounts[0]
+            )
+            outcome = await async_bind_from_form(self.hass, entry, self._advertisement, user_input)
+            if outcome.bound:
+                # The device will now advertise "bound": let a later reset be discovered again.
+                async_clear_address_from_match_history(self.hass, self._discovery.address)
+                return self.async_abort(
+                    reason="bind_successful",
+                    description_placeholders={"name": placeholders["name"], "account": entry.title},
+                )
+            errors = outcome.errors
+            placeholders.update(outcome.placeholders)
+        product_key = self._advertisement.identity[0]
+        suggested = user_input or {CONF_PRODUCT_SECRET: known_product_secret(accounts, product_key) or ""}
+        self._set_confirm_only()
+        return self.async_show_form(
+            step_id="bluetooth_confirm",
+            data_schema=self.add_suggested_values_to_schema(
+                bind_schema(accounts if len(accounts) > 1 else None), suggested
+            ),
+            errors=errors,
+            description_placeholders=placeholders,
+        )

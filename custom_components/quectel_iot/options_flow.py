@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import probatio as vol
+from homeassistant.components.bluetooth import async_discovered_service_info
 from homeassistant.config_entries import ConfigEntryState, ConfigFlowResult, OptionsFlowWithReload
 from homeassistant.helpers.selector import (
     BooleanSelector,
@@ -20,14 +21,27 @@ from homeassistant.helpers.selector import (
     TextSelectorType,
 )
 
-from .api import Family, QuecCloudClient, QuecError
+from .api import Family, QuecAdvertisement, QuecCloudClient, QuecError, parse_advertisement
 from .api.models import FamilyRole
+from .ble_binding import (
+    CONF_PRODUCT_SECRET as CONF_BLE_PRODUCT_SECRET,
+)
+from .ble_binding import (
+    async_bind_from_form,
+    bind_schema,
+    device_label,
+    is_in_registry,
+    known_product_secret,
+)
 from .const import (
+    DEFAULT_SCAN_INTERVAL,
+    MIN_SCAN_INTERVAL,
     OPT_CAPABILITIES,
     OPT_COMMON_DEVICE,
     OPT_FAMILY_ID,
     OPT_PRODUCT_SECRETS,
     OPT_ROOM_ID,
+    OPT_SCAN_INTERVAL,
 )
 from .validation import CAPABILITIES_MAX, CAPABILITIES_MIN, PRODUCT_KEY_PATTERN, is_valid_product_secret
 
@@ -48,6 +62,8 @@ class QuecOptionsFlow(OptionsFlowWithReload):
         self._home_mode: bool | None = None
         self._families: list[Family] = []
         self._pending: dict[str, Any] = {}
+        self._nearby: dict[str, tuple[str | None, QuecAdvertisement]] = {}
+        self._chosen: tuple[str | None, QuecAdvertisement] | None = None
 
     @property
     def _client(self) -> QuecCloudClient:
@@ -60,7 +76,9 @@ class QuecOptionsFlow(OptionsFlowWithReload):
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """The menu."""
-        return self.async_show_menu(step_id="init", menu_options=["binding_defaults", "product_secrets"])
+        return self.async_show_menu(
+            step_id="init", menu_options=["binding_defaults", "product_secrets", "bind_nearby", "polling"]
+        )
 
     # --- binding defaults -------------------------------------------------------------------------------------------
 
@@ -195,3 +213,84 @@ class QuecOptionsFlow(OptionsFlowWithReload):
             }
         )
         return self.async_show_form(step_id="remove_product_secret", data_schema=schema)
+
+    # --- polling ----------------------------------------------------------------------------------------------------
+
+    async def async_step_polling(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """How often the device list is read from the cloud."""
+        if user_input is not None:
+            return self._save({OPT_SCAN_INTERVAL: max(MIN_SCAN_INTERVAL, int(user_input[OPT_SCAN_INTERVAL]))})
+        schema = vol.Schema(
+            {
+                vol.Required(OPT_SCAN_INTERVAL, default=DEFAULT_SCAN_INTERVAL): NumberSelector(
+                    NumberSelectorConfig(
+                        min=MIN_SCAN_INTERVAL, max=86400, step=1, unit_of_measurement="s", mode=NumberSelectorMode.BOX
+                    )
+                )
+            }
+        )
+        return self.async_show_form(
+            step_id="polling", data_schema=self.add_suggested_values_to_schema(schema, self.config_entry.options)
+        )
+
+    # --- bind a Bluetooth device HA sees nearby ---------------------------------------------------------------------
+
+    async def async_step_bind_nearby(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Quectel Bluetooth devices Home Assistant currently sees, in binding mode and not bound yet."""
+        if self.config_entry.state is not ConfigEntryState.LOADED:
+            return self.async_abort(reason="not_loaded")
+        if user_input is not None and user_input.get("device") in self._nearby:
+            self._chosen = self._nearby[user_input["device"]]
+            return await self.async_step_bind_nearby_confirm()
+        self._nearby = {}
+        for info in async_discovered_service_info(self.hass, connectable=False):
+            advertisement = parse_advertisement(info.manufacturer_data, info.name)
+            if advertisement is None or advertisement.identity is None:
+                continue
+            if advertisement.bound or advertisement.binding_allowed is False:
+                continue
+            if is_in_registry(self.hass, *advertisement.identity):
+                continue
+            self._nearby["_".join(advertisement.identity)] = (info.name, advertisement)
+        if not self._nearby:
+            return self.async_abort(reason="no_devices_found")
+        options = [
+            SelectOptionDict(value=key, label=device_label(advertisement, name))
+            for key, (name, advertisement) in sorted(self._nearby.items())
+        ]
+        return self.async_show_form(
+            step_id="bind_nearby",
+            data_schema=vol.Schema(
+                {
+                    vol.Required("device"): SelectSelector(
+                        SelectSelectorConfig(options=options, mode=SelectSelectorMode.LIST)
+                    )
+                }
+            ),
+        )
+
+    async def async_step_bind_nearby_confirm(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """The same form and the same binding as a discovered device's confirmation."""
+        assert self._chosen is not None
+        name, advertisement = self._chosen
+        placeholders = {"name": device_label(advertisement, name), "error": ""}
+        assert advertisement.identity is not None
+        suggested = {
+            CONF_BLE_PRODUCT_SECRET: known_product_secret([self.config_entry], advertisement.identity[0]) or ""
+        }
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            outcome = await async_bind_from_form(self.hass, self.config_entry, advertisement, user_input)
+            if outcome.bound:
+                return self.async_abort(
+                    reason="bind_successful",
+                    description_placeholders={**placeholders, "account": self.config_entry.title},
+                )
+            errors = outcome.errors
+            placeholders.update(outcome.placeholders)
+        return self.async_show_form(
+            step_id="bind_nearby_confirm",
+            data_schema=self.add_suggested_values_to_schema(bind_schema(None), user_input or suggested),
+            errors=errors,
+            description_placeholders=placeholders,
+        )

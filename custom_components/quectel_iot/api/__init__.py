@@ -3,6 +3,7 @@
 It imports nothing from Home Assistant and could be published on its own.
 """
 
+from .advertisement import QUECTEL_MANUFACTURER_ID, QuecAdvertisement, parse_advertisement
 from .client import QuecCloudClient, build_pure_ble_body
 from .const import REGION_BASE_URLS, Region
 from .exceptions import (
@@ -48,6 +49,7 @@ from .models import (
 )
 
 __all__ = [
+    "QUECTEL_MANUFACTURER_ID",
     "REGION_BASE_URLS",
     "BindByDkRequest",
     "BindOptions",
@@ -64,6 +66,7 @@ __all__ = [
     "PhoneCredentials",
     "PureBleBindRequest",
     "PureBleBindResult",
+    "QuecAdvertisement",
     "QuecAlreadyBoundError",
     "QuecApiError",
     "QuecAuthenticationError",
@@ -89,4 +92,5 @@ __all__ = [
     "WifiBindRequest",
     "WifiBindResult",
     "build_pure_ble_body",
+    "parse_advertisement",
 ]
