@@ -14,16 +14,20 @@ import aiohttp
 from .const import (
     DEFAULT_PAGE_SIZE,
     DEFAULT_REQUEST_TIMEOUT,
+    PATH_ACCEPT_SHARE,
     PATH_BIND_BY_DK,
     PATH_BIND_BY_PURE_BLE,
     PATH_BIND_BY_WIFI,
+    PATH_DEVICE_SHARE_USERS,
     PATH_EMAIL_LOGIN,
     PATH_FAMILY_LIST,
     PATH_FAMILY_MODE_CONFIG,
     PATH_FAMILY_ROOM_LIST,
+    PATH_OWNER_UNSHARE,
     PATH_PHONE_LOGIN,
     PATH_REFRESH_TOKEN,
     PATH_SHARE_BY_UID,
+    PATH_UNBIND,
     PATH_USER_DEVICE_LIST,
     PATH_USER_INFO,
     READ_RETRIES,
@@ -58,6 +62,7 @@ from .models import (
     BindResult,
     Credentials,
     Device,
+    DeviceShare,
     EmailCredentials,
     Family,
     FamilyModeConfig,
@@ -68,6 +73,8 @@ from .models import (
     ShareRequest,
     ShareResult,
     TokenPair,
+    UnbindRequest,
+    UnbindResult,
     UserInfo,
     WifiBindRequest,
     WifiBindResult,
@@ -253,25 +260,21 @@ class QuecCloudClient:
         A token rejection means the cloud did not act on the request, so retrying is safe even for a bind.
         """
         tokens = await self._valid_tokens()
-        try:
-            return await self._send(
-                method,
-                path,
-                params=params,
-                json_body=json_body,
-                headers={"Authorization": tokens.access.value},
-                retries=retries,
-            )
-        except QuecTokenError:
-            tokens = await self._renew_tokens(stale=tokens)
-        return await self._send(
-            method,
-            path,
-            params=params,
-            json_body=json_body,
-            headers={"Authorization": tokens.access.value},
-            retries=retries,
-        )
+        for attempt in range(2):
+            try:
+                return await self._send(
+                    method,
+                    path,
+                    params=params,
+                    json_body=json_body,
+                    headers={"Authorization": tokens.access.value},
+                    retries=retries,
+                )
+            except QuecTokenError:
+                if attempt:
+                    raise
+                tokens = await self._renew_tokens(stale=tokens)
+        raise AssertionError  # pragma: no cover - the loop always returns or raises
 
     async def _send(
         self,
@@ -475,6 +478,57 @@ class QuecCloudClient:
             params["sharingExpireAt"] = str(int(request.expires_at.timestamp() * 1000))
         data = await self._call("POST", PATH_SHARE_BY_UID, params=params)
         return ShareResult(request.product_key, request.device_key, "" if data is None else str(data))
+
+    # --- unbinding and share management (never retried either) ----------------------------------------------------
+
+    async def unbind_device(self, request: UnbindRequest) -> UnbindResult:
+        """``unbundlingDeviceDk`` (DELETE): all parameters in the query string, as the vendor's page says.
+
+        ``isInit`` is sent only when ``reset`` is given; the pure-BLE reset credentials and their random only when
+        given (the cloud requires both for a Bluetooth-only device).
+        """
+        if (request.reset_credentials is None) != (request.random is None):
+            raise ValueError("Give both reset_credentials and random, or neither")
+        params: dict[str, str] = {"pk": request.product_key, "dk": request.device_key}
+        if request.reset is not None:
+            params["isInit"] = _query_bool(request.reset)
+        if request.reset_credentials is not None and request.random is not None:
+            params["pureBtResetCredentials"] = request.reset_credentials
+            params["random"] = request.random
+        data = await self._call("DELETE", PATH_UNBIND, params=params)
+        binding_sum = data.get("bindingSum") if isinstance(data, dict) else None
+        return UnbindResult(
+            request.product_key,
+            request.device_key,
+            binding_sum if isinstance(binding_sum, int) and not isinstance(binding_sum, bool) else None,
+        )
+
+    async def accept_share(self, share_code: str, device_name: str | None = None) -> None:
+        """``shareDevice``: the recipient accepts a share (query ``shareCode``, optional ``deviceName``)."""
+        params = {"shareCode": share_code}
+        if device_name is not None:
+            params["deviceName"] = device_name
+        await self._call("POST", PATH_ACCEPT_SHARE, params=params)
+
+    async def revoke_share(self, share_code: str) -> None:
+        """``ownerUserUnshareDevice`` (DELETE): the owner ends one share."""
+        await self._call("DELETE", PATH_OWNER_UNSHARE, params={"shareCode": share_code})
+
+    async def get_device_shares(self, product_key: str, device_key: str) -> list[DeviceShare]:
+        """``deviceShareUserList``: the shares of a device the account owns, with their recipients.
+
+        The page documents a plain array; a page object (``{"list": [...]}``) is accepted too.
+        """
+        data = await self._call(
+            "GET",
+            PATH_DEVICE_SHARE_USERS,
+            params={"pk": product_key, "dk": device_key},
+            retries=self._read_retries,
+        )
+        if data is None:
+            return []
+        items = data if isinstance(data, list) else page_items(data)[0]
+        return [DeviceShare.from_api(item) for item in items if isinstance(item, dict)]
 
 
 def _bind_options_query(options: BindOptions) -> dict[str, str]:
