@@ -34,6 +34,10 @@ PATH_BIND_BY_DK: Final = "/v2/binding/enduserapi/bindDeviceDk"
 PATH_BIND_BY_WIFI: Final = "/v2/binding/enduserapi/v2/deviceBindingByWifi"
 PATH_BIND_BY_PURE_BLE: Final = "/v2/binding/enduserapi/deviceBindingByPureBt"
 PATH_SHARE_BY_UID: Final = "/v2/binding/enduserapi/shareByUid"
+PATH_UNBIND: Final = "/v2/binding/enduserapi/unbundlingDeviceDk"
+PATH_ACCEPT_SHARE: Final = "/v2/binding/enduserapi/shareDevice"
+PATH_OWNER_UNSHARE: Final = "/v2/binding/enduserapi/ownerUserUnshareDevice"
+PATH_DEVICE_SHARE_USERS: Final = "/v2/binding/enduserapi/deviceShareUserList"
 
 SUCCESS_CODE: Final = 200
 # Refresh this long before the access token's stated expiry, so a request never races the deadline.

@@ -444,3 +444,88 @@ class ShareResult:
     product_key: str
     device_key: str
     share_code: str = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class UnbindRequest:
+    """``unbundlingDeviceDk``: give up the account's own binding of a device.
+
+    ``reset`` is ``isInit`` (also initialise the device; the cloud's default is false). A Bluetooth-only device needs
+    ``reset_credentials`` (``pureBtResetCredentials``, Base64 of ``"PK,DK,bindingSecret"`` AES-encrypted with the
+    product secret) and the ``random`` it was encrypted with; both are passed through as given.
+    """
+
+    product_key: str
+    device_key: str
+    reset: bool | None = None
+    reset_credentials: str | None = field(default=None, repr=False)
+    random: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UnbindResult:
+    """Result of ``unbundlingDeviceDk``: how many users are still bound (pseudo-bindings included), when told."""
+
+    product_key: str
+    device_key: str
+    binding_sum: int | None
+
+
+def _epoch_ms(data: dict[str, Any], key: str) -> int | None:
+    """A time the cloud sends twice (text and ``<key>Ts`` in ms): the milliseconds, ``None`` when unset or 0."""
+    for name in (f"{key}Ts", key):
+        value = _optional_int(data, name)
+        if value:
+            return value
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceShare:
+    """One entry of ``deviceShareUserList``: a share of the owner's device and its recipient.
+
+    Times are epoch milliseconds (``None`` when unset). ``status`` is the cloud's ``shareStatus`` as sent (its values
+    are not documented); ``accepted`` is read from the acceptance time. The share's ``authKey`` is not kept.
+    """
+
+    share_code: str = field(repr=False)
+    share_id: str
+    owner_uid: str
+    recipient_uid: str
+    recipient_name: str
+    recipient_email: str = field(repr=False)
+    recipient_phone: str = field(repr=False)
+    status: int | None
+    accepted: bool
+    cover_mode: int | None
+    device_name: str
+    shared_at: int | None
+    accepted_at: int | None
+    accept_by: int | None
+    expires_at: int | None
+
+    @classmethod
+    def from_api(cls, data: dict[str, Any]) -> Self:
+        """Parse one ``{shareInfo, userInfo}`` item (either part may be missing)."""
+        share = data.get("shareInfo")
+        share = share if isinstance(share, dict) else {}
+        user = data.get("userInfo")
+        user = user if isinstance(user, dict) else {}
+        accepted_at = _epoch_ms(share, "acceptTime")
+        return cls(
+            share_code=_str(share, "shareCode"),
+            share_id=_str(share, "shareId"),
+            owner_uid=_str(share, "ownerUid"),
+            recipient_uid=_str(share, "shareUid") or _str(user, "uid"),
+            recipient_name=_str(user, "nikeName"),  # sic: the cloud's spelling
+            recipient_email=_str(user, "email"),
+            recipient_phone=_str(user, "phone"),
+            status=_optional_int(share, "shareStatus"),
+            accepted=accepted_at is not None,
+            cover_mode=_optional_int(share, "coverMark"),
+            device_name=_str(share, "deviceName"),
+            shared_at=_epoch_ms(share, "shareTime"),
+            accepted_at=accepted_at,
+            accept_by=_epoch_ms(share, "acceptingExpireAt"),
+            expires_at=_epoch_ms(share, "sharingExpireAt"),
+        )
