@@ -371,3 +371,65 @@ async def test_rejected_credentials_during_a_call_start_reauth(
     assert [request.path.rsplit("/", 1)[-1] for request in simulator.requests] == [
         "bindDeviceDk", "refreshToken", "emailPwdLogin",
     ]  # fmt: skip
+
+
+async def test_no_response_unless_asked(hass: HomeAssistant, simulator: CloudSimulator) -> None:
+    entry = await setup_demo_entry(hass, simulator, options={"product_secrets": {BLE_PK: BLE_PS}})
+    entry_id = entry.entry_id
+    calls = [
+        ("bind_wifi", {"product_key": WIFI_PK, "device_key": WIFI_DK, "binding_code": WIFI_CODE}),
+        ("bind_ble", {"product_key": BLE_PK, "device_key": BLE_DK, "binding_code": BLE_CODE, "binding_secret": "s"}),
+        ("share_device", {"product_key": CELL_PK, "device_key": CELL_DK_BOUND, "share_uid": FRIEND_UID}),
+    ]
+    for service, data in calls:
+        assert await call(hass, service, {"config_entry_id": entry_id, **data}, response=False) is None
+    assert [request.response_code for request in simulator.requests[-3:]] == [200, 200, 200]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "key"),
+    [
+        ("vendor_id", True, "invalid_integer"),
+        ("node_id", "seven", "invalid_integer"),
+        ("node_id", 1.5, "invalid_integer"),
+    ],
+)
+async def test_matter_integers(
+    hass: HomeAssistant, simulator: CloudSimulator, entry: Any, field: str, value: Any, key: str
+) -> None:
+    matter = {
+        "vendor_id": 1,
+        "product_id": 1,
+        "version": "1",
+        "node_id": 1,
+        "fabric_id": 1,
+        "discriminator": 1,
+        field: value,
+    }
+    with pytest.raises(ServiceValidationError) as info:
+        await call(
+            hass, "bind_wifi", {"config_entry_id": entry.entry_id, **BASE, "binding_code": WIFI_CODE, "matter": matter}
+        )
+    assert info.value.translation_key == key
+    assert info.value.translation_placeholders["field"] == f"matter.{field}"
+    assert simulator.requests == []
+
+
+async def test_encrypted_code_must_be_text(hass: HomeAssistant, simulator: CloudSimulator, entry: Any) -> None:
+    with pytest.raises(ServiceValidationError) as info:
+        await call(hass, "bind_ble", {"config_entry_id": entry.entry_id, **BLE, "encrypted_binding_code": 12})
+    assert info.value.translation_key == "invalid_encrypted_binding_code"
+
+
+def test_a_single_schema_error_is_translated_too() -> None:
+    import probatio as vol  # noqa: PLC0415
+
+    from custom_components.quectel_iot.services import translated_schema  # noqa: PLC0415
+
+    def reject(_: Any) -> Any:
+        raise vol.Invalid("not like this", path=["device_key"])
+
+    with pytest.raises(ServiceValidationError) as info:
+        translated_schema(vol.Schema(reject))({"device_key": "x"})
+    assert info.value.translation_key == "invalid_field"
+    assert info.value.translation_placeholders == {"field": "device_key", "reason": "not like this"}

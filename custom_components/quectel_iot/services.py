@@ -278,10 +278,8 @@ def translated_schema(
     def validate(data: Mapping[str, Any]) -> dict[str, Any]:
         try:
             validated: dict[str, Any] = schema(dict(data))
-        except vol.MultipleInvalid as err:
+        except vol.MultipleInvalid as err:  # a Schema reports even a single error this way
             raise _to_validation_error(err.errors[0]) from None
-        except vol.Invalid as err:
-            raise _to_validation_error(err) from None
         for check in checks:
             validated = check(validated)
         return validated
