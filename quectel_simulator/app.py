@@ -7,11 +7,11 @@ Each handler checks its request in a fixed order and answers with the first refu
 3. formats;
 4. state (what the simulated cloud knows), in the order listed in the handler's docstring.
 
-Parameters are read only from the place the vendor's pages give: the query string for ``bindDeviceDk`` and
-``shareByUid`` (and the reads), a JSON body for ``deviceBindingByWifi`` and ``deviceBindingByPureBt``; the login and
-refresh calls take the query string and, like the Spring backend, also a form-urlencoded body. A parameter sent in
-the wrong place is not seen, so the request fails with the code for the missing parameter. Empty strings count as
-missing.
+Parameters are read only from the place the vendor's pages give: the query string for ``bindDeviceDk``,
+``shareByUid``, ``unbundlingDeviceDk``, ``shareDevice`` and ``ownerUserUnshareDevice`` (and the reads), a JSON body
+for ``deviceBindingByWifi`` and ``deviceBindingByPureBt``; the login and refresh calls take the query string and,
+like the Spring backend, also a form-urlencoded body. A parameter sent in the wrong place is not seen, so the request
+fails with the code for the missing parameter. Empty strings count as missing.
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ from .state import (
     SHARE_ACCEPTED,
     SHARE_PENDING,
     SHARE_REPLACED,
+    SHARE_REVOKED,
     Binding,
     Clock,
     Device,
@@ -78,6 +79,10 @@ BIND_DEVICE_DK_PATH: Final = "/v2/binding/enduserapi/bindDeviceDk"
 BIND_WIFI_PATH: Final = "/v2/binding/enduserapi/v2/deviceBindingByWifi"
 BIND_PURE_BT_PATH: Final = "/v2/binding/enduserapi/deviceBindingByPureBt"
 SHARE_BY_UID_PATH: Final = "/v2/binding/enduserapi/shareByUid"
+UNBIND_DEVICE_DK_PATH: Final = "/v2/binding/enduserapi/unbundlingDeviceDk"
+SHARE_DEVICE_PATH: Final = "/v2/binding/enduserapi/shareDevice"
+OWNER_UNSHARE_PATH: Final = "/v2/binding/enduserapi/ownerUserUnshareDevice"
+SHARE_USER_LIST_PATH: Final = "/v2/binding/enduserapi/deviceShareUserList"
 
 USER_DOMAIN_RE: Final = re.compile(r"[A-Za-z]\.[A-Za-z]+\.\d+(?:\.\d+)?")
 """A user domain such as ``C.DM.10271.5`` (5013 otherwise)."""
@@ -101,6 +106,12 @@ COVER_EXTEND_ONLY: Final = 3
 """coverMark 3: replace only when the new share ends later."""
 COVER_MARKS: Final = range(COVER_REPLACE, COVER_EXTEND_ONLY + 1)
 """Valid ``coverMark`` values (5133 outside)."""
+PRODUCT_KIND_BLE: Final = "ble"
+"""The product kind whose devices are Bluetooth-only (unbinding them needs reset credentials)."""
+SHARE_STATUS_PENDING: Final = 0
+"""``shareStatus`` of a share not accepted yet (this simulator's value: the vendor does not document them)."""
+SHARE_STATUS_ACCEPTED: Final = 1
+"""``shareStatus`` of an accepted share (this simulator's value)."""
 FAMILY_ROLES: Final = range(1, 4)
 """Family roles a ``role`` filter may name (1 creator, 2 admin, 3 member)."""
 MAX_LOGIN_FAILURES: Final = 5
@@ -555,6 +566,10 @@ class CloudApi:
             ("POST", BIND_WIFI_PATH, self.bind_wifi),
             ("POST", BIND_PURE_BT_PATH, self.bind_pure_bt),
             ("POST", SHARE_BY_UID_PATH, self.share_by_uid),
+            ("DELETE", UNBIND_DEVICE_DK_PATH, self.unbind_device_dk),
+            ("POST", SHARE_DEVICE_PATH, self.accept_share),
+            ("DELETE", OWNER_UNSHARE_PATH, self.owner_unshare),
+            ("GET", SHARE_USER_LIST_PATH, self.device_share_user_list),
         ]
         return [web.route(method, path, self._endpoint(operation)) for method, path, operation in table]
 
@@ -1145,6 +1160,171 @@ class CloudApi:
         )
         state.shares.append(share)
         return share.share_code
+
+    # ----- unbinding and share management -----
+
+    def unbind_device_dk(self, request: web.Request) -> dict[str, Any]:
+        """``DELETE unbundlingDeviceDk`` (query parameters only).
+
+        Order: 5106/5032; pk 5066; dk 5067; isInit (default false) not a boolean 5000; the caller has no own binding
+        of the device 5052; a device of a pure-BLE product without pureBtResetCredentials and random, or whose
+        credentials do not decrypt (AES-128-CBC, key = Product Secret, iv = random) to ``"PK,DK,bindingSecret"`` of
+        this device (with its stored binding secret, when it has one) 5050.
+
+        Success drops the caller's binding and revokes the shares the caller made of the device; isInit true also
+        initialises the device (every binding and share of it ends, a pure-BLE binding secret is forgotten). Answers
+        ``{"bindingSum"}``: the users still bound afterwards (own bindings plus accepted live shares).
+        """
+        user = self._authenticate(request)
+        params = _query(request)
+        pk = _required(params.get("pk"), 5066)
+        dk = _required(params.get("dk"), 5067)
+        is_init = _boolean(params.get("isInit"), default=False)
+        state = self.state
+        if state.binding_of(user.uid, pk, dk) is None:
+            raise ApiError(5052)
+        product = state.products[pk]
+        if product.kind == PRODUCT_KIND_BLE:
+            self._check_reset_credentials(state.devices[pk, dk], product, params)
+        if is_init:
+            state.reset_device(pk, dk)
+        else:
+            state.remove_binding(user.uid, pk, dk)
+        now_ms = self.backend.clock.now_ms()
+        shared = [
+            s for s in state.shares if s.pk == pk and s.dk == dk and s.status == SHARE_ACCEPTED and s.is_live(now_ms)
+        ]
+        return {"bindingSum": len(state.bindings_of_device(pk, dk)) + len(shared)}
+
+    @staticmethod
+    def _check_reset_credentials(device: Device, product: Product, params: dict[str, str]) -> None:
+        """5050 unless the pure-BLE reset credentials decrypt to this device's ``"PK,DK,bindingSecret"``."""
+        credentials = _text(params.get("pureBtResetCredentials"))
+        random = _text(params.get("random"))
+        if credentials is None or random is None:
+            raise ApiError(5050)
+        try:
+            plain = ble_decrypt(credentials, product.product_secret or "", random)
+        except DecryptError as err:
+            raise ApiError(5050) from err
+        secret = _parse_binding_secret(plain, device.pk, device.dk)
+        if secret is None or (device.binding_secret is not None and secret != device.binding_secret):
+            raise ApiError(5050)
+
+    def accept_share(self, request: web.Request) -> dict[str, Any]:
+        """``POST shareDevice`` (query parameters only): the invited user accepts a share.
+
+        Order: 5106/5032; shareCode 5136; deviceName longer than 254 5333; no such share, or it was replaced,
+        revoked or has expired 5137; the share invites another user 5138; the caller has an own binding of the
+        device 5049; the share is already accepted 6040; coverMark 3 while the caller holds another accepted live
+        share of the device that ends no earlier than this one 5151.
+
+        Success accepts the share: the device joins the caller's list (deviceType 2), named ``deviceName`` when
+        given; other accepted shares of the device to the caller are replaced. Answers ``{}``.
+        """
+        user = self._authenticate(request)
+        params = _query(request)
+        code = _required(params.get("shareCode"), 5136)
+        name = _text(params.get("deviceName"))
+        if name is not None and len(name) > MAX_DEVICE_NAME:
+            raise ApiError(5333)
+        state = self.state
+        now_ms = self.backend.clock.now_ms()
+        share = state.share_by_code(code)
+        if share is None or not share.is_live(now_ms):
+            raise ApiError(5137)
+        if share.recipient_uid != user.uid:
+            raise ApiError(5138)
+        if state.binding_of(user.uid, share.pk, share.dk) is not None:
+            raise ApiError(5049)
+        if share.status == SHARE_ACCEPTED:
+            raise ApiError(6040)
+        others = [s for s in state.accepted_shares_to(user.uid, now_ms) if s.pk == share.pk and s.dk == share.dk]
+        if share.cover_mark == COVER_EXTEND_ONLY and any(
+            not _later(share.sharing_expire_at, s.sharing_expire_at) for s in others
+        ):
+            raise ApiError(5151)
+        for other in others:
+            other.status = SHARE_REPLACED
+        share.status = SHARE_ACCEPTED
+        share.accepted_at = self.backend.clock.now()
+        if name is not None:
+            share.device_name = name
+        return {}
+
+    def owner_unshare(self, request: web.Request) -> dict[str, Any]:
+        """``DELETE ownerUserUnshareDevice`` (query parameters only): the owner ends one share.
+
+        Order: 5106/5032; shareCode 5136; no such share, or another user made it 5041; the share already ended
+        (replaced, revoked or expired) 5142. Success revokes it (the device leaves the recipient's list); ``{}``.
+        """
+        user = self._authenticate(request)
+        params = _query(request)
+        code = _required(params.get("shareCode"), 5136)
+        share = self.state.share_by_code(code)
+        if share is None or share.owner_uid != user.uid:
+            raise ApiError(5041)
+        if not share.is_live(self.backend.clock.now_ms()):
+            raise ApiError(5142)
+        share.status = SHARE_REVOKED
+        return {}
+
+    def device_share_user_list(self, request: web.Request) -> list[dict[str, Any]]:
+        """``GET deviceShareUserList``: the caller's live shares (pending or accepted) of one of the caller's devices.
+
+        Order: 5106/5032; pk 5066; dk 5067; the caller has no own binding of the device 5141. A plain array of
+        ``{shareInfo, userInfo}`` in share order; ``shareStatus`` 0 pending, 1 accepted (this simulator's values).
+        """
+        user = self._authenticate(request)
+        params = _query(request)
+        pk = _required(params.get("pk"), 5066)
+        dk = _required(params.get("dk"), 5067)
+        state = self.state
+        binding = state.binding_of(user.uid, pk, dk)
+        if binding is None:
+            raise ApiError(5141)
+        now_ms = self.backend.clock.now_ms()
+        items: list[dict[str, Any]] = []
+        for share_id, share in enumerate(state.shares, start=1):
+            if share.owner_uid != user.uid or (share.pk, share.dk) != (pk, dk) or not share.is_live(now_ms):
+                continue
+            expire_at = share.sharing_expire_at
+            share_info = {
+                "shareCode": share.share_code,
+                "shareId": share_id,
+                "shareUid": share.recipient_uid,
+                "ownerUid": share.owner_uid,
+                "shareStatus": SHARE_STATUS_ACCEPTED if share.status == SHARE_ACCEPTED else SHARE_STATUS_PENDING,
+                "coverMark": share.cover_mark,
+                "acceptingExpireAt": None,
+                "acceptingExpireAtTs": None,
+                "sharingExpireAt": format_time(expire_at / 1000) if expire_at is not None else None,
+                "sharingExpireAtTs": expire_at,
+                "shareTime": epoch_ms(share.created_at),
+                "shareTimeTs": epoch_ms(share.created_at),
+                "acceptTime": epoch_ms(share.accepted_at),
+                "acceptTimeTs": epoch_ms(share.accepted_at),
+                "deviceName": share.device_name,
+                "pk": share.pk,
+                "dk": share.dk,
+                "fid": binding.fid,
+                "authKey": share.auth_key,
+            }
+            recipient = state.users.get(share.recipient_uid)
+            user_info = (
+                {
+                    "uid": recipient.uid,
+                    "nikeName": recipient.nickname,
+                    "email": recipient.email,
+                    "phone": recipient.phone,
+                    "userDomain": recipient.user_domain,
+                    "headimg": "",
+                }
+                if recipient is not None
+                else None
+            )
+            items.append({"shareInfo": share_info, "userInfo": user_info})
+        return items
 
 
 def _later(new: int | None, old: int | None) -> bool:

@@ -34,6 +34,7 @@ MESSAGES: Final[dict[int, str]] = {
     5041: "Permission denied.",
     5048: "Failed to bind device.",
     5049: "The device is bound.",
+    5050: "Failed to unbind device.",
     5052: "Device is not bound.",
     5056: "Incorrect password format. Please enter 6-20 letters, numbers or special characters.",
     5066: "Please input the ProductKey.",
@@ -43,9 +44,18 @@ MESSAGES: Final[dict[int, str]] = {
     5115: "Please input the refreshed token.",
     5133: "Value of coverage flag is out of allowable range.",
     5134: "Failed to add device sharing information.",
+    5136: "Please input the share code.",
+    5137: "Invalid share code.",
+    5138: "Failed to share the device.",
+    5141: "The account has limited permission on querying this device.",
+    5142: "Expired sharing.",
     5145: "Incorrect timestamp format.",
     5147: "Your account has been temporarily locked. Please try again after 20 minutes.",
     5148: "The current IP address is blocked. Please try again in 20 minutes.",
+    5151: (
+        "The coverage flag is 3, and the expiration time of the share code used by the device cannot be less than "
+        "the expiration time of the previously used share code."
+    ),
     5179: "Please input the bindingCode.",
     5213: "Incorrect bindingCode format.",
     5229: "User domain does not authorize this product.",

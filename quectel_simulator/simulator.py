@@ -11,7 +11,7 @@ from aiohttp import web
 
 from .app import build_app
 from .faults import FaultSet
-from .state import Clock, SimulatorState
+from .state import SHARE_ACCEPTED, SHARE_PENDING, Clock, Share, SimulatorState
 from .tokens import DEFAULT_ACCESS_LIFETIME, DEFAULT_REFRESH_LIFETIME, TokenStore
 
 if TYPE_CHECKING:
@@ -298,3 +298,78 @@ class CloudSimulator:
         device.binding_code = code if code is not None else secrets.token_hex(8).upper()
         device.binding_code_expires_at = self.clock.now() + ttl if ttl > 0 else None
         return device.binding_code
+
+    def set_online(self, pk: str, dk: str, online: bool = True) -> None:
+        """Simulate a device connecting to or leaving the cloud (``onlineStatus`` in the device list).
+
+        Args:
+            pk: Product key.
+            dk: Device key.
+            online: The new state.
+
+        Raises:
+            KeyError: When the device is not in the state.
+        """
+        self.state.devices[pk, dk].online = online
+
+    def unbind_elsewhere(self, uid: str, pk: str, dk: str) -> bool:
+        """Simulate a user unbinding a device from another app: the binding goes, the shares it made end.
+
+        Args:
+            uid: The owner.
+            pk: Product key.
+            dk: Device key.
+
+        Returns:
+            Whether the user had bound the device.
+        """
+        return self.state.remove_binding(uid, pk, dk)
+
+    def add_share(
+        self,
+        owner_uid: str,
+        recipient_uid: str,
+        pk: str,
+        dk: str,
+        *,
+        accepted: bool = False,
+        sharing_expire_at: int | None = None,
+        cover_mark: int = 1,
+    ) -> str:
+        """Simulate the owner sharing a device from another app (as ``shareByUid`` with coverMark 2 would).
+
+        Args:
+            owner_uid: The owner (must have bound the device).
+            recipient_uid: The invited user.
+            pk: Product key.
+            dk: Device key.
+            accepted: Whether the recipient has accepted it already.
+            sharing_expire_at: End of the recipient's access in epoch ms, ``None`` for no end.
+            cover_mark: The share's coverMark.
+
+        Returns:
+            The new share code.
+
+        Raises:
+            KeyError: When the owner has not bound the device or the recipient is unknown.
+        """
+        binding = self.state.binding_of(owner_uid, pk, dk)
+        if binding is None or recipient_uid not in self.state.users:
+            raise KeyError((owner_uid, recipient_uid, pk, dk))
+        now = self.clock.now()
+        share = Share(
+            share_code=secrets.token_hex(16),
+            owner_uid=owner_uid,
+            recipient_uid=recipient_uid,
+            pk=pk,
+            dk=dk,
+            cover_mark=cover_mark,
+            sharing_expire_at=sharing_expire_at,
+            status=SHARE_ACCEPTED if accepted else SHARE_PENDING,
+            created_at=now,
+            accepted_at=now if accepted else None,
+            auth_key=binding.auth_key,
+            device_name=binding.name,
+        )
+        self.state.shares.append(share)
+        return share.share_code

@@ -462,6 +462,21 @@ class SimulatorState:
         """
         return [s for s in self.shares if s.recipient_uid == uid and s.status == SHARE_ACCEPTED and s.is_live(now_ms)]
 
+    def accepted_shares_of_device(self, pk: str, dk: str, now_ms: int) -> list[Share]:
+        """List the live, accepted shares of a device (its recipients count as bound users).
+
+        Args:
+            pk: Product key.
+            dk: Device key.
+            now_ms: The current time (epoch ms).
+
+        Returns:
+            The shares, in creation order.
+        """
+        return [
+            s for s in self.shares if s.pk == pk and s.dk == dk and s.status == SHARE_ACCEPTED and s.is_live(now_ms)
+        ]
+
     # ----- changes -----
 
     def remove_bindings_of_device(self, pk: str, dk: str, *, except_uid: str | None = None) -> None:
@@ -477,6 +492,47 @@ class SimulatorState:
         for share in self.shares:
             if share.pk == pk and share.dk == dk and share.owner_uid in gone and share.status != SHARE_REPLACED:
                 share.status = SHARE_REVOKED
+
+    def remove_binding(self, uid: str, pk: str, dk: str) -> bool:
+        """Drop one user's own binding of a device and revoke the shares that user made of it.
+
+        Args:
+            uid: The owner.
+            pk: Product key.
+            dk: Device key.
+
+        Returns:
+            Whether there was such a binding.
+        """
+        binding = self.binding_of(uid, pk, dk)
+        if binding is None:
+            return False
+        self.bindings.remove(binding)
+        for share in self.shares:
+            if share.pk == pk and share.dk == dk and share.owner_uid == uid and share.status != SHARE_REPLACED:
+                share.status = SHARE_REVOKED
+        return True
+
+    def reset_device(self, pk: str, dk: str) -> None:
+        """Initialise a device: every binding of it goes, every share ends, a pure-BLE secret is forgotten.
+
+        Args:
+            pk: Product key.
+            dk: Device key.
+        """
+        self.remove_bindings_of_device(pk, dk)
+        self.devices[pk, dk].binding_secret = None
+
+    def share_by_code(self, share_code: str) -> Share | None:
+        """Find a share by its code.
+
+        Args:
+            share_code: The share code.
+
+        Returns:
+            The share, or ``None``.
+        """
+        return next((s for s in self.shares if s.share_code == share_code), None)
 
     # ----- loading -----
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import json
 import logging
+import math
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -135,6 +137,9 @@ class QuecCloudClient:
         self._clock = clock
         self._token_lock = asyncio.Lock()
         self._refresh_margin = TOKEN_REFRESH_MARGIN
+        # The last login the cloud refused during a renewal, and until when not to try again (see _renew_tokens).
+        self._refused_login: QuecApiError | None = None
+        self._refused_login_until = 0.0
 
     def __repr__(self) -> str:
         """Identify the account without any secret."""
@@ -165,6 +170,7 @@ class QuecCloudClient:
     async def login(self) -> TokenPair:
         """Log in with the stored credentials (always a new session, even with valid tokens)."""
         async with self._token_lock:
+            self._refused_login = None
             tokens = await self._login_unlocked()
             self._store_tokens(tokens)
             return tokens
@@ -208,6 +214,7 @@ class QuecCloudClient:
 
     def _store_tokens(self, tokens: TokenPair) -> None:
         self._tokens = tokens
+        self._refused_login = None
         # A cloud with short-lived tokens (a private deployment, the simulator) must not look expired on arrival.
         lifetime = tokens.access.expires_at - self._clock()
         self._refresh_margin = min(TOKEN_REFRESH_MARGIN, max(lifetime / 4, 0.0))
@@ -231,6 +238,10 @@ class QuecCloudClient:
                 and not current.access.expires_within(self._refresh_margin, now)
             ):
                 return current
+            if self._refused_login is not None and now < self._refused_login_until:
+                # Every call would otherwise log in again with credentials the cloud refused, and a few such
+                # attempts lock the account: wait for new credentials (an explicit login) or the end of the lockout.
+                raise self._repeat_refusal(self._refused_login, now)
             renewed: TokenPair | None = None
             if current is not None and not current.refresh.expires_within(0, now):
                 try:
@@ -240,9 +251,28 @@ class QuecCloudClient:
                 except QuecApiError as err:
                     _LOGGER.debug("Token refresh refused (code %s); logging in again", err.code)
             if renewed is None:
-                renewed = await self._login_unlocked()
+                try:
+                    renewed = await self._login_unlocked()
+                except QuecAuthenticationError as err:
+                    self._refused_login, self._refused_login_until = err, math.inf
+                    raise
+                except QuecRateLimitError as err:
+                    self._refused_login, self._refused_login_until = err, now + (err.retry_after or 0.0)
+                    raise
             self._store_tokens(renewed)
             return renewed
+
+    def _repeat_refusal(self, refusal: QuecApiError, now: float) -> QuecApiError:
+        """A fresh copy of a refused login's error (a lockout counts down), raised without a request."""
+        _LOGGER.debug("Not logging in again: the cloud refused the last login (code %s)", refusal.code)
+        if isinstance(refusal, QuecRateLimitError):
+            return QuecRateLimitError(
+                str(refusal),
+                code=refusal.code,
+                cloud_message=refusal.cloud_message,
+                retry_after=self._refused_login_until - now,
+            )
+        return copy.copy(refusal)
 
     # --- transport --------------------------------------------------------------------------------------------------
 
