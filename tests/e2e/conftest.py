@@ -1,0 +1,108 @@
+"""Fixtures of the end-to-end stage: the simulator and a real, onboarded Home Assistant on free loopback ports.
+
+Each test gets its own pair of processes and its own folder ``artifacts/e2e/<test>/`` (git-ignored) with the HA
+configuration, both processes' logs and, for the browser test, the screenshots.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pytest
+
+from .real_ha import (
+    DEV_USER,
+    LOOPBACK,
+    REPO,
+    HaApi,
+    ManagedProcess,
+    free_port,
+    host_path,
+    onboard,
+    start_home_assistant,
+    start_simulator,
+    write_config,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under phcc (a plain ``pytest`` from the repository root) these tests cannot run: skip them with the command."""
+    if not config.pluginmanager.has_plugin("homeassistant"):
+        return
+    skip = pytest.mark.skip(reason="end-to-end stage: run `python -m pytest -c tests/e2e/pytest.ini tests/e2e`")
+    e2e_dir = REPO / "tests" / "e2e"
+    for item in items:
+        if item.path.is_relative_to(e2e_dir):
+            item.add_marker(skip)
+
+
+@dataclass
+class Stack:
+    """The running simulator and Home Assistant of one test."""
+
+    simulator: ManagedProcess
+    homeassistant: ManagedProcess
+    simulator_url: str
+    base_url: str
+    api: HaApi
+    config_dir: Path
+    artifacts: Path
+
+    def stop(self) -> None:
+        """Stop Home Assistant, then the simulator (idempotent)."""
+        self.homeassistant.stop()
+        self.simulator.stop()
+
+    def stop_and_check_logs(self) -> None:
+        """Stop both processes; fail when either logged a traceback or a blocking call in the event loop."""
+        self.stop()
+        problems = [f"[{p.name}] {text}" for p in (self.homeassistant, self.simulator) for text in p.problems()]
+        logs = ", ".join(host_path(p.log_path) for p in (self.homeassistant, self.simulator))
+        assert not problems, f"problems in the logs ({logs}):\n\n" + "\n\n".join(problems)
+
+
+@pytest.fixture
+def artifacts(request: pytest.FixtureRequest) -> Path:
+    """A fresh ``artifacts/e2e/<test name>/`` folder."""
+    folder = REPO / "artifacts" / "e2e" / request.node.name
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    return folder
+
+
+@pytest.fixture
+def stack(artifacts: Path) -> Iterator[Stack]:
+    """The simulator and an onboarded Home Assistant (user ``dev``) with this integration, on free ports."""
+    simulator_port = free_port()
+    simulator = start_simulator(simulator_port, artifacts / "simulator.log")
+    homeassistant: ManagedProcess | None = None
+    try:
+        ha_port = free_port()
+        config_dir = artifacts / "config"
+        write_config(config_dir, ha_port, writer="tests/e2e/conftest.py")
+        homeassistant = start_home_assistant(config_dir, ha_port, artifacts / "homeassistant.log")
+        base_url = f"http://{LOOPBACK}:{ha_port}"
+        _created, token = onboard(base_url, DEV_USER)
+        api = HaApi(base_url, token)
+        api.wait_running()
+        running = Stack(
+            simulator=simulator,
+            homeassistant=homeassistant,
+            simulator_url=f"http://{LOOPBACK}:{simulator_port}",
+            base_url=base_url,
+            api=api,
+            config_dir=config_dir,
+            artifacts=artifacts,
+        )
+        yield running
+    finally:
+        if homeassistant is not None:
+            homeassistant.stop()
+        simulator.stop()

@@ -1,0 +1,148 @@
+"""``scripts/develop``: the cloud simulator and a real Home Assistant with this integration, ready for a browser.
+
+``python -m tests.e2e.develop [--ha-port 8123] [--simulator-port 8910] [--reset]`` (run by ``scripts/develop`` inside
+the toolchain). Home Assistant's configuration lives in ``.dev/config`` (git-ignored) and survives restarts; the
+simulator starts from its demo data every time. Ctrl-C (or SIGTERM) stops Home Assistant, then the simulator.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import signal
+import sys
+import time
+from typing import TYPE_CHECKING, NoReturn
+
+from homeassistant.const import RESTART_EXIT_CODE
+
+from quectel_simulator import CloudSimulator
+
+from .real_ha import (
+    DEV_USER,
+    LOOPBACK,
+    REPO,
+    E2EError,
+    HaApi,
+    ManagedProcess,
+    onboard,
+    port_is_free,
+    start_home_assistant,
+    start_simulator,
+    write_config,
+)
+
+if TYPE_CHECKING:
+    from types import FrameType
+
+DEV_DIR = REPO / ".dev"
+CONFIG_DIR = DEV_DIR / "config"
+
+
+def _parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="scripts/develop",
+        description="Run the Quectel cloud simulator and a real Home Assistant with this integration (Ctrl-C stops).",
+    )
+    parser.add_argument("--ha-port", type=int, default=8123, help="Home Assistant's port (default: %(default)s)")
+    parser.add_argument("--simulator-port", type=int, default=8910, help="the simulator's port (default: %(default)s)")
+    parser.add_argument(
+        "--reset", action="store_true", help="delete .dev/ first: a new Home Assistant (new user, no entries)"
+    )
+    return parser.parse_args(argv)
+
+
+def say(text: str) -> None:
+    """A line on stdout, at once (it shares the terminal with both processes' output)."""
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
+def _stop_on_sigterm(signum: int, frame: FrameType | None) -> NoReturn:
+    raise KeyboardInterrupt
+
+
+def _banner(ha_url: str, simulator_url: str, *, user_created: bool) -> str:
+    state = CloudSimulator.from_demo_data().state
+    demo = state.users[state.demo_uid or ""]
+    domain = state.user_domains[demo.user_domain]
+    user_note = "created now" if user_created else "from an earlier run"
+    rel = CONFIG_DIR.relative_to(REPO)
+    return f"""
+==========================================================================================
+Home Assistant:  {ha_url}
+  login:         {DEV_USER.username} / {DEV_USER.password}   ({user_note}; `scripts/develop --reset` starts afresh)
+  configuration: {rel}/ (git-ignored), its log: {rel}/home-assistant.log
+                 debug logging for custom_components.quectel_iot is on (shown here as "homeassistant | ...")
+Simulator:       {simulator_url} (demo data; every start begins from it again)
+
+Add the integration: Settings -> Devices & services -> Add integration -> Quectel IoT
+  Region:             Custom URL
+  User domain:        {domain.domain}
+  User domain secret: {domain.secret}
+  Email or phone:     {demo.email}
+  Password:           {demo.password}
+  then Base URL:      {simulator_url}
+Then call an action: Developer tools -> Actions -> "Quectel IoT: ..." (e.g. bind_by_dk with product key p11cell,
+device key c0ffee000002; the simulator's banner above lists every demo device and binding code).
+
+Ctrl-C stops Home Assistant and the simulator.
+==========================================================================================
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run until Ctrl-C; returns the exit status."""
+    args = _parse(argv)
+    for name, port in (("--ha-port", args.ha_port), ("--simulator-port", args.simulator_port)):
+        if not port_is_free(port):
+            sys.stderr.write(f"port {port} on {LOOPBACK} is in use (another scripts/develop?): choose {name} N\n")
+            return 1
+    if args.reset and DEV_DIR.exists():
+        shutil.rmtree(DEV_DIR)
+        say(f"deleted {DEV_DIR.relative_to(REPO)}/")
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    signal.signal(signal.SIGHUP, _stop_on_sigterm)
+
+    processes: list[ManagedProcess] = []
+    status = 0
+    try:
+        simulator = start_simulator(args.simulator_port, DEV_DIR / "simulator.log", echo=True)
+        processes.append(simulator)
+        write_config(CONFIG_DIR, args.ha_port, writer="scripts/develop", default_level="warning")
+        ha_url = f"http://{LOOPBACK}:{args.ha_port}"
+        say(f"starting Home Assistant on {ha_url} (the first start takes a little longer) ...")
+        homeassistant = start_home_assistant(CONFIG_DIR, args.ha_port, DEV_DIR / "homeassistant.log", echo=True)
+        processes.append(homeassistant)
+        created, token = onboard(ha_url, DEV_USER)
+        HaApi(ha_url, token).wait_running()
+        say(_banner(ha_url, f"http://{LOOPBACK}:{args.simulator_port}", user_created=created))
+        while True:
+            time.sleep(0.5)
+            simulator.check_running()
+            if homeassistant.process is not None and homeassistant.process.poll() == RESTART_EXIT_CODE:
+                # Settings -> Restart (or a YAML change that needs one): HA exits and expects to be started again.
+                say("Home Assistant asked for a restart: starting it again ...")
+                homeassistant.stop()
+                processes.remove(homeassistant)
+                homeassistant = start_home_assistant(
+                    CONFIG_DIR, args.ha_port, DEV_DIR / "homeassistant.log", echo=True, append=True
+                )
+                processes.append(homeassistant)
+            homeassistant.check_running()
+    except KeyboardInterrupt:
+        say("\nstopping ...")
+    except E2EError as err:
+        sys.stderr.write(f"scripts/develop: {err}\n")
+        status = 1
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the shutdown short
+        for process in reversed(processes):
+            process.stop()
+    if status == 0:
+        say("Home Assistant and the simulator stopped.")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,493 @@
+"""A real Home Assistant and the cloud simulator as processes: shared by ``scripts/develop`` and the end-to-end tests.
+
+Everything here talks to the processes the way a user's browser does: over loopback HTTP and HA's websocket API.
+Every wait has a deadline, and every process is stopped (SIGTERM, then SIGKILL) by whoever started it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+import aiohttp
+import requests
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+REPO = Path(__file__).resolve().parents[2]
+INTEGRATION_DIR = REPO / "custom_components" / "quectel_iot"
+LOOPBACK = "127.0.0.1"
+HTTP_TIMEOUT = 30
+"""Seconds for one HTTP request to Home Assistant or the simulator."""
+
+
+@dataclass(frozen=True, slots=True)
+class HaUser:
+    """A local Home Assistant user (owner, administrator) created through HA's onboarding API."""
+
+    name: str
+    username: str
+    password: str
+
+
+DEV_USER = HaUser(name="Developer", username="dev", password="quectel-dev")
+"""The login of the development Home Assistant (documented in the README)."""
+
+# Lines that fail an end-to-end run when either process logged them.
+LOG_PROBLEMS = re.compile(r"Traceback \(most recent call last\)|Detected blocking call")
+
+
+class E2EError(RuntimeError):
+    """A process or a wait failed (the message says which, and where its log is)."""
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((LOOPBACK, 0))
+        return int(sock.getsockname()[1])
+
+
+def port_is_free(port: int) -> bool:
+    """Whether 127.0.0.1:port can be bound."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind((LOOPBACK, port))
+        except OSError:
+            return False
+    return True
+
+
+def host_path(path: Path) -> str:
+    """The path as seen outside the toolchain's chroot (where the repository is bind-mounted elsewhere)."""
+    host_repo = os.environ.get("QUECTEL_HOST_REPO")
+    if host_repo and path.is_relative_to(REPO):
+        return str(Path(host_repo) / path.relative_to(REPO))
+    return str(path)
+
+
+def wait_for(what: str, check: Callable[[], bool], timeout: float, interval: float = 0.25) -> None:
+    """Poll ``check`` until it returns True; raise E2EError after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if check():
+            return
+        if time.monotonic() >= deadline:
+            raise E2EError(f"timed out after {timeout:.0f} s waiting for {what}")
+        time.sleep(interval)
+
+
+@dataclass
+class ManagedProcess:
+    """A child process whose output goes to a log file (and, when ``echo`` is set, to our stdout with a prefix)."""
+
+    name: str
+    args: list[str]
+    log_path: Path
+    echo: bool = False
+    env: dict[str, str] | None = None
+    append: bool = False
+    process: subprocess.Popen[bytes] | None = None
+    _pump: threading.Thread | None = None
+    _log: IO[str] | None = None
+    _lines: list[str] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def start(self) -> None:
+        """Start the process in its own session (so a terminal's Ctrl-C reaches only us, and we stop it)."""
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        self._log = self.log_path.open("a" if self.append else "w", encoding="utf-8")
+        self.process = subprocess.Popen(  # noqa: S603 - our own argument list, no shell
+            self.args,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            cwd=REPO,
+            env=self.env,
+            start_new_session=True,
+        )
+        self._pump = threading.Thread(target=self._read_output, name=f"{self.name}-output", daemon=True)
+        self._pump.start()
+
+    def _read_output(self) -> None:
+        assert self.process is not None
+        assert self.process.stdout is not None
+        assert self._log is not None
+        for raw in self.process.stdout:
+            line = raw.decode("utf-8", errors="replace")
+            with self._lock:
+                self._lines.append(line)
+                self._log.write(line)
+                self._log.flush()
+            if self.echo:
+                try:
+                    sys.stdout.write(f"{self.name} | {line}")
+                    sys.stdout.flush()
+                except OSError:  # our stdout went away (a closed pipe): keep draining the child's output
+                    self.echo = False
+
+    @property
+    def output(self) -> str:
+        """Everything the process printed so far."""
+        with self._lock:
+            return "".join(self._lines)
+
+    def running(self) -> bool:
+        """Whether the process was started and has not exited."""
+        return self.process is not None and self.process.poll() is None
+
+    def check_running(self) -> None:
+        """Raise E2EError (with the end of the log) when the process has exited."""
+        if self.process is not None and self.process.poll() is not None:
+            tail = "".join(self.output.splitlines(keepends=True)[-30:])
+            raise E2EError(
+                f"{self.name} exited with status {self.process.returncode}; log {host_path(self.log_path)}:\n{tail}"
+            )
+
+    def stop(self, timeout: float = 30) -> int | None:
+        """Ask the process to stop (SIGTERM), wait, then kill it. Returns its exit status."""
+        if self.process is None:
+            return None
+        if self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(10)
+        if self._pump is not None:
+            self._pump.join(10)
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+        return self.process.returncode
+
+    def problems(self) -> list[str]:
+        """Tracebacks and blocking-call warnings in the output, each with the lines around it."""
+        lines = self.output.splitlines()
+        found = []
+        for index, line in enumerate(lines):
+            if LOG_PROBLEMS.search(line):
+                found.append("\n".join(lines[max(index - 2, 0) : index + 12]))
+        return found
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The simulator
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def start_simulator(port: int, log_path: Path, *, echo: bool = False, timeout: float = 30) -> ManagedProcess:
+    """Start ``python -m quectel_simulator`` on 127.0.0.1:port and wait until it answers HTTP."""
+    sim = ManagedProcess(
+        name="simulator",
+        args=[sys.executable, "-m", "quectel_simulator", "--host", LOOPBACK, "--port", str(port)],
+        log_path=log_path,
+        echo=echo,
+    )
+    sim.start()
+
+    def answers() -> bool:
+        sim.check_running()
+        return "listening on" in sim.output and _accepts(port)
+
+    try:
+        wait_for("the simulator to listen", answers, timeout)
+    except BaseException:
+        sim.stop()
+        raise
+    return sim
+
+
+def _accepts(port: int) -> bool:
+    try:
+        socket.create_connection((LOOPBACK, port), timeout=2).close()
+    except OSError:
+        return False
+    return True
+
+
+def _http_answers(url: str) -> bool:
+    try:
+        requests.get(url, timeout=2)
+    except requests.RequestException:
+        return False
+    return True
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Home Assistant: configuration folder, process, onboarding
+# ---------------------------------------------------------------------------------------------------------------
+
+CONFIGURATION_YAML = """\
+# Written by {writer}; rewritten at every start (edit {writer} instead).
+homeassistant:
+  name: Quectel IoT dev
+  latitude: 52.52
+  longitude: 13.405
+  elevation: 34
+  unit_system: metric
+  time_zone: Europe/Berlin
+  country: DE
+  currency: EUR
+  language: en
+
+# A minimal set: the web UI and its APIs. HA sets up its base integrations on its own. The HTTP server's address
+# (127.0.0.1:{port}) is in .storage/http: HA 2026.10 ignores `http:` here after a first import.
+frontend:
+config:
+api:
+websocket_api:
+
+logger:
+  default: {default_level}
+  logs:
+    custom_components.quectel_iot: debug
+"""
+
+# Onboarding's "core config" step sets up integrations that need the internet (weather, radio, translation): mark
+# it done up front. The other steps (user, analytics, integration) go through HA's onboarding API.
+ONBOARDING_STORE = {"version": 4, "minor_version": 1, "key": "onboarding", "data": {"done": ["core_config"]}}
+
+
+def http_store(port: int) -> dict[str, Any]:
+    """HA's stored HTTP configuration: listen on 127.0.0.1:port, confirmed (nothing pending, no YAML to import).
+
+    HA 2026.10 imports ``http:`` from YAML once, as a *pending* setting that it reverts (to 0.0.0.0:8123) unless it
+    is confirmed in the UI within five minutes; writing the store before every start avoids both.
+    """
+    from homeassistant.components.http.config import (  # noqa: PLC0415 - HA's own schema and defaults
+        HTTP_STORAGE_SCHEMA,
+        STORAGE_KEY,
+        STORAGE_MINOR_VERSION,
+        STORAGE_VERSION,
+    )
+    from homeassistant.util import dt as dt_util  # noqa: PLC0415
+
+    stable = {
+        **HTTP_STORAGE_SCHEMA({"server_host": [LOOPBACK], "server_port": port}),
+        "created_at": dt_util.utcnow().isoformat(),
+        "error": None,
+        "error_message": None,
+    }
+    return {
+        "version": STORAGE_VERSION,
+        "minor_version": STORAGE_MINOR_VERSION,
+        "key": STORAGE_KEY,
+        "data": {"stable": stable, "pending": None, "yaml_migration_done": True},
+    }
+
+
+def write_config(config_dir: Path, port: int, *, writer: str, default_level: str = "info") -> None:
+    """Write configuration.yaml and the HTTP store, link the integration, and pre-seed onboarding on a new folder."""
+    config_dir.mkdir(parents=True, exist_ok=True)
+    (config_dir / "configuration.yaml").write_text(
+        CONFIGURATION_YAML.format(writer=writer, port=port, default_level=default_level), encoding="utf-8"
+    )
+    components = config_dir / "custom_components"
+    components.mkdir(exist_ok=True)
+    link = components / "quectel_iot"
+    # A relative link: it resolves both on the host and inside the toolchain's chroot.
+    target = Path(os.path.relpath(INTEGRATION_DIR, components))
+    if link.is_symlink():
+        if link.readlink() != target:
+            link.unlink()
+    elif link.is_dir():
+        shutil.rmtree(link)  # a copy from an older layout: the link keeps the folder in step with the repository
+    elif link.exists():
+        link.unlink()
+    if not link.is_symlink():
+        link.symlink_to(target, target_is_directory=True)
+    storage = config_dir / ".storage"
+    storage.mkdir(exist_ok=True)
+    onboarding = storage / "onboarding"
+    if not onboarding.exists():
+        onboarding.write_text(json.dumps(ONBOARDING_STORE), encoding="utf-8")
+    (storage / "http").write_text(json.dumps(http_store(port), indent=2), encoding="utf-8")
+
+
+def hass_command(config_dir: Path) -> list[str]:
+    """``hass -c CONFIG --skip-pip`` with the toolchain's hass."""
+    hass = Path(sys.executable).parent / "hass"
+    executable = [str(hass)] if hass.exists() else [sys.executable, "-m", "homeassistant"]
+    return [*executable, "-c", str(config_dir), "--skip-pip"]
+
+
+def start_home_assistant(
+    config_dir: Path, port: int, log_path: Path, *, echo: bool = False, append: bool = False, timeout: float = 120
+) -> ManagedProcess:
+    """Start Home Assistant and wait until its HTTP server answers."""
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    hass = ManagedProcess(
+        name="homeassistant", args=hass_command(config_dir), log_path=log_path, echo=echo, env=env, append=append
+    )
+    hass.start()
+    base_url = f"http://{LOOPBACK}:{port}"
+
+    def answers() -> bool:
+        hass.check_running()
+        return _http_answers(f"{base_url}/manifest.json")
+
+    try:
+        wait_for(f"Home Assistant to answer on {base_url}", answers, timeout)
+    except BaseException:
+        hass.stop()
+        raise
+    return hass
+
+
+def client_id(base_url: str) -> str:
+    """The OAuth client id HA's own frontend uses (its base URL)."""
+    return f"{base_url}/"
+
+
+def _check(response: requests.Response, what: str) -> Any:
+    if response.status_code >= HTTPStatus.BAD_REQUEST:
+        raise E2EError(f"{what}: HTTP {response.status_code}: {response.text[:500]}")
+    return response.json() if response.content else None
+
+
+def _token_from_code(base_url: str, code: str) -> str:
+    response = requests.post(
+        f"{base_url}/auth/token",
+        data={"grant_type": "authorization_code", "code": code, "client_id": client_id(base_url)},
+        timeout=HTTP_TIMEOUT,
+    )
+    return str(_check(response, "POST /auth/token")["access_token"])
+
+
+def onboard(base_url: str, user: HaUser) -> tuple[bool, str]:
+    """Finish HA's onboarding with ``user`` as the owner, or log in when onboarding is done.
+
+    Returns:
+        Whether onboarding created the user now, and an access token of the user.
+    """
+    status = requests.get(f"{base_url}/api/onboarding", timeout=HTTP_TIMEOUT)
+    if status.status_code == HTTPStatus.NOT_FOUND:  # onboarding finished: its views are gone
+        return False, login(base_url, user)
+    steps = {step["step"]: step["done"] for step in _check(status, "GET /api/onboarding")}
+    if steps.get("user"):
+        # An interrupted first start: the user exists, the rest is still open.
+        token = login(base_url, user)
+    else:
+        created = requests.post(
+            f"{base_url}/api/onboarding/users",
+            json={
+                "client_id": client_id(base_url),
+                "name": user.name,
+                "username": user.username,
+                "password": user.password,
+                "language": "en",
+            },
+            timeout=HTTP_TIMEOUT,
+        )
+        token = _token_from_code(base_url, _check(created, "POST /api/onboarding/users")["auth_code"])
+    headers = {"Authorization": f"Bearer {token}"}
+    if not steps.get("analytics"):
+        _check(
+            requests.post(f"{base_url}/api/onboarding/analytics", headers=headers, timeout=HTTP_TIMEOUT),
+            "POST /api/onboarding/analytics",
+        )
+    if not steps.get("integration"):
+        _check(
+            requests.post(
+                f"{base_url}/api/onboarding/integration",
+                headers=headers,
+                json={"client_id": client_id(base_url), "redirect_uri": f"{base_url}/?auth_callback=1"},
+                timeout=HTTP_TIMEOUT,
+            ),
+            "POST /api/onboarding/integration",
+        )
+    return not steps.get("user"), token
+
+
+def login(base_url: str, user: HaUser) -> str:
+    """Log in through HA's login flow (what the login page does) and return an access token."""
+    flow = requests.post(
+        f"{base_url}/auth/login_flow",
+        json={
+            "client_id": client_id(base_url),
+            "handler": ["homeassistant", None],
+            "redirect_uri": f"{base_url}/?auth_callback=1",
+        },
+        timeout=HTTP_TIMEOUT,
+    )
+    flow_id = _check(flow, "POST /auth/login_flow")["flow_id"]
+    result = _check(
+        requests.post(
+            f"{base_url}/auth/login_flow/{flow_id}",
+            json={"client_id": client_id(base_url), "username": user.username, "password": user.password},
+            timeout=HTTP_TIMEOUT,
+        ),
+        "POST /auth/login_flow/<flow_id>",
+    )
+    if result.get("type") != "create_entry":
+        raise E2EError(f"cannot log in to Home Assistant as {user.username!r}: {result.get('errors')}")
+    return _token_from_code(base_url, result["result"])
+
+
+@dataclass
+class HaApi:
+    """HA's REST and websocket APIs with a user's access token."""
+
+    base_url: str
+    token: str
+
+    @property
+    def _headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+    def get(self, path: str) -> Any:
+        """GET a REST path and return its JSON (E2EError on an HTTP error)."""
+        return _check(requests.get(self.base_url + path, headers=self._headers, timeout=HTTP_TIMEOUT), f"GET {path}")
+
+    def post(self, path: str, payload: dict[str, Any] | None = None) -> Any:
+        """POST JSON to a REST path and return its JSON (E2EError on an HTTP error)."""
+        response = requests.post(self.base_url + path, headers=self._headers, json=payload or {}, timeout=HTTP_TIMEOUT)
+        return _check(response, f"POST {path}")
+
+    def wait_running(self, timeout: float = 120) -> None:
+        """Wait until HA reports that it has finished starting (state RUNNING)."""
+        wait_for(
+            "Home Assistant to finish starting", lambda: self.get("/api/config").get("state") == "RUNNING", timeout
+        )
+
+    def ws(self, message: dict[str, Any], timeout: float = HTTP_TIMEOUT) -> Any:
+        """Send one websocket command and return its result (E2EError when it fails)."""
+        return asyncio.run(asyncio.wait_for(self._ws(message), timeout))
+
+    async def _ws(self, message: dict[str, Any]) -> Any:
+        url = self.base_url.replace("http://", "ws://", 1) + "/api/websocket"
+        async with aiohttp.ClientSession() as session, session.ws_connect(url) as ws:
+            hello = await ws.receive_json()
+            if hello.get("type") != "auth_required":
+                raise E2EError(f"websocket: unexpected greeting {hello}")
+            await ws.send_json({"type": "auth", "access_token": self.token})
+            auth = await ws.receive_json()
+            if auth.get("type") != "auth_ok":
+                raise E2EError(f"websocket: authentication failed: {auth}")
+            await ws.send_json({"id": 1, **message})
+            while True:
+                reply = await ws.receive_json()
+                if reply.get("id") == 1 and reply.get("type") == "result":
+                    break
+        if not reply.get("success"):
+            raise E2EError(f"websocket {message.get('type')}: {reply.get('error')}")
+        return reply.get("result")

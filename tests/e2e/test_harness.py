@@ -1,0 +1,55 @@
+"""The harness's own guarantees: it finds the log lines that fail a run, and it always ends its processes."""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import TYPE_CHECKING
+
+from .real_ha import ManagedProcess, wait_for
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+NOISY = """
+import logging, sys
+logging.basicConfig(level=logging.INFO)
+try:
+    raise ValueError("boom")
+except ValueError:
+    logging.getLogger("x").exception("failed")
+logging.getLogger("homeassistant.util.loop").warning("Detected blocking call to open with args ... inside the event loop")
+print("clean line")
+"""
+
+STUBBORN = """
+import signal, sys, time
+signal.signal(signal.SIGTERM, signal.SIG_IGN)
+print("ready", flush=True)
+time.sleep(600)
+"""
+
+
+def test_tracebacks_and_blocking_calls_are_found(tmp_path: Path) -> None:
+    process = ManagedProcess(name="noisy", args=[sys.executable, "-c", NOISY], log_path=tmp_path / "noisy.log")
+    process.start()
+    assert process.process is not None
+    process.process.wait(30)
+    process.stop()
+    problems = process.problems()
+    assert len(problems) == 2, problems
+    assert "ValueError: boom" in problems[0]
+    assert "Detected blocking call to open" in problems[1]
+    assert "clean line" in (tmp_path / "noisy.log").read_text(encoding="utf-8")
+
+
+def test_a_process_that_ignores_sigterm_is_killed(tmp_path: Path) -> None:
+    process = ManagedProcess(name="stubborn", args=[sys.executable, "-c", STUBBORN], log_path=tmp_path / "s.log")
+    process.start()
+    wait_for("the child to start", lambda: "ready" in process.output, timeout=30)
+    started = time.monotonic()
+    status = process.stop(timeout=1)
+    assert status is not None
+    assert status < 0  # killed by a signal
+    assert time.monotonic() - started < 15
+    assert not process.running()

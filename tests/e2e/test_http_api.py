@@ -1,0 +1,112 @@
+"""A real Home Assistant process: the config flow over HA's HTTP API, then ``bind_by_dk`` through /api/services."""
+
+from __future__ import annotations
+
+import json
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tests.common import CELL_DK_FREE, CELL_PK, DEMO_EMAIL, user_input
+
+from .real_ha import REPO
+
+if TYPE_CHECKING:
+    from .conftest import Stack
+
+DOMAIN = "quectel_iot"
+# The frontend, and the components HA sets up on its own whose requirements phcc does not install.
+REAL_HA_COMPONENTS = (
+    "frontend",
+    "ffmpeg",
+    "infrared",
+    "radio_frequency",
+    "tts",
+    "conversation",
+    "camera",
+    "assist_pipeline",
+    "assist_satellite",
+)
+
+
+def test_config_flow_bind_by_dk_and_device_registry(stack: Stack) -> None:
+    api = stack.api
+
+    # The integration is found and its flow starts at the account form.
+    form = api.post("/api/config/config_entries/flow", {"handler": DOMAIN, "show_advanced_options": False})
+    assert form["type"] == "form", form
+    assert form["step_id"] == "user"
+    assert {field["name"] for field in form["data_schema"]} == {
+        "region",
+        "user_domain",
+        "user_domain_secret",
+        "account",
+        "international_code",
+        "password",
+    }
+
+    # Region custom asks for the base URL next.
+    endpoint = api.post(f"/api/config/config_entries/flow/{form['flow_id']}", user_input())
+    assert endpoint["type"] == "form", endpoint
+    assert endpoint["step_id"] == "custom_endpoint"
+    assert endpoint["errors"] in (None, {})
+
+    created = api.post(f"/api/config/config_entries/flow/{form['flow_id']}", {"base_url": stack.simulator_url})
+    assert created["type"] == "create_entry", created
+    assert created["title"] == DEMO_EMAIL
+    entry_id = created["result"]["entry_id"]
+
+    entries = api.get(f"/api/config/config_entries/entry?domain={DOMAIN}")
+    assert [(e["entry_id"], e["state"]) for e in entries] == [(entry_id, "loaded")]
+
+    # bind_by_dk with a response, through the REST API (what Developer Tools → Actions does over the websocket).
+    called = api.post(
+        f"/api/services/{DOMAIN}/bind_by_dk?return_response",
+        {"config_entry_id": entry_id, "product_key": CELL_PK, "device_key": CELL_DK_FREE, "device_name": "E2E tracker"},
+    )
+    response = called["service_response"]
+    assert response["product_key"] == CELL_PK
+    assert response["device_key"] == CELL_DK_FREE
+    assert isinstance(response["auth_key"], str)
+    assert response["auth_key"]
+
+    # The bound device is in HA's device registry under the new entry.
+    devices = api.ws({"type": "config/device_registry/list"})
+    ours = [d for d in devices if [DOMAIN, f"{CELL_PK}_{CELL_DK_FREE}"] in d["identifiers"]]
+    assert len(ours) == 1, [d["identifiers"] for d in devices]
+    assert ours[0]["config_entries"] == [entry_id]
+    assert ours[0]["name"] == "E2E tracker"
+
+    stack.stop_and_check_logs()
+
+    # The simulator saw one login and exactly one bind (binds are never retried), both answered with success.
+    binds = [line for line in stack.simulator.output.splitlines() if "bindDeviceDk" in line]
+    assert len(binds) == 1, binds
+    assert "HTTP 200, code 200" in binds[0]
+    # Debug logging of the integration is on, and it logs no secret.
+    ha_log = stack.homeassistant.output
+    assert "[custom_components.quectel_iot" in ha_log
+    assert user_input()["user_domain_secret"] not in ha_log
+    assert user_input()["password"] not in ha_log
+    assert response["auth_key"] not in ha_log
+
+
+def test_installed_requirements_match_ha_manifests() -> None:
+    """What the real HA needs (its frontend, components it sets up on its own) is pinned at HA's versions."""
+    import homeassistant  # noqa: PLC0415 - only this test needs HA's package path
+
+    pinned = {
+        name.strip().lower(): version.strip()
+        for name, _, version in (
+            line.partition("==")
+            for line in (REPO / "requirements_test.txt").read_text(encoding="utf-8").splitlines()
+            if "==" in line and not line.startswith("#")
+        )
+    }
+    components = Path(homeassistant.__file__).parent / "components"
+    for domain in REAL_HA_COMPONENTS:
+        manifest = json.loads((components / domain / "manifest.json").read_text(encoding="utf-8"))
+        for requirement in manifest["requirements"]:
+            name, _, version = requirement.partition("==")
+            assert pinned.get(name.lower()) == version, f"requirements_test.txt must pin {requirement} ({domain})"
+            assert metadata.version(name) == version, f"{name} installed: {metadata.version(name)}, HA: {version}"
