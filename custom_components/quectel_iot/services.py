@@ -7,7 +7,6 @@ field and the reason. Cloud refusals are translated ``HomeAssistantError``s (see
 from __future__ import annotations
 
 import base64
-import binascii
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
 
@@ -110,9 +109,18 @@ def _matching(pattern: Any, reason: str) -> Callable[[Any], str]:
     return validate
 
 
+def _is_unicode(value: str) -> bool:
+    """False for a lone surrogate (possible from a template or a script): no JSON, URL or registry can hold it."""
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _text(max_length: int | None = None) -> Callable[[Any], str]:
     def validate(value: Any) -> str:
-        if not isinstance(value, str) or not value.strip():
+        if not isinstance(value, str) or not value.strip() or not _is_unicode(value):
             raise FieldInvalid("invalid_text")
         if max_length is not None and len(value) > max_length:
             raise FieldInvalid("text_too_long", max=str(max_length))
@@ -126,7 +134,7 @@ def _capabilities(value: Any) -> int:
         raise FieldInvalid("invalid_capabilities")
     try:
         number = float(value)
-    except TypeError, ValueError:
+    except TypeError, ValueError, OverflowError:  # OverflowError: an int beyond any float
         raise FieldInvalid("invalid_capabilities") from None
     if not number.is_integer() or not CAPABILITIES_MIN <= number <= CAPABILITIES_MAX:
         raise FieldInvalid("invalid_capabilities")
@@ -145,7 +153,7 @@ def _integer(value: Any) -> int:
         raise FieldInvalid("invalid_integer")
     try:
         number = float(value)
-    except TypeError, ValueError:
+    except TypeError, ValueError, OverflowError:  # OverflowError: an int beyond any float
         raise FieldInvalid("invalid_integer") from None
     if not number.is_integer() or number < 0:
         raise FieldInvalid("invalid_integer")
@@ -168,24 +176,30 @@ def _base64(value: Any) -> str:
     try:
         if not isinstance(value, str) or not value or not base64.b64decode(value, validate=True):
             raise FieldInvalid("invalid_encrypted_binding_code")
-    except binascii.Error:
+    except ValueError:  # binascii.Error, or a text that is not ASCII
         raise FieldInvalid("invalid_encrypted_binding_code") from None
     return value
 
 
 def _future_datetime(value: Any) -> datetime:
+    if isinstance(value, str) and not _is_unicode(value):
+        # HA's date parser (ciso8601 2.3.3) crashes the whole process on a lone surrogate: never hand it one.
+        raise FieldInvalid("invalid_datetime")
     try:
         moment = value if isinstance(value, datetime) else cv.datetime(value)
     except vol.Invalid:
         raise FieldInvalid("invalid_datetime") from None
-    moment = dt_util.as_utc(moment)
+    try:
+        moment = dt_util.as_utc(moment)
+    except OverflowError:  # e.g. 9999-12-31T23:59-05:00 is past the last representable UTC moment
+        raise FieldInvalid("invalid_datetime") from None
     if moment <= dt_util.utcnow():
         raise FieldInvalid("expires_in_past")
     return moment
 
 
 def _cover_mode(value: Any) -> CoverMode:
-    if value not in COVER_MODES:
+    if not isinstance(value, str) or value not in COVER_MODES:
         raise FieldInvalid("invalid_cover_mode")
     return COVER_MODES[value]
 
@@ -205,7 +219,7 @@ MATTER_SCHEMA = vol.Schema(
         vol.Required("fabric_id"): _integer,
         vol.Required("discriminator"): _integer,
         vol.Optional("cat_list", default=list): [_MATTER_CAT],
-        vol.Optional("extra"): str,
+        vol.Optional("extra"): _text(),
     }
 )
 
