@@ -72,6 +72,15 @@ TRANSPORT_FAULTS: dict[str, dict[str, Any]] = {
     "malformed_json": {"kind": "malformed_json"},
     "empty_body": {"kind": "empty_body"},
 }
+# What the user reads about each of them (the {error} of the message), never a URL or a query string.
+TRANSPORT_MESSAGES = {
+    "timeout": f"No answer from the cloud within {REQUEST_TIMEOUT:.0f} s",
+    "drop": "Cannot reach the cloud (ServerDisconnectedError)",
+    "http_500": "The cloud sent an error (HTTP 500)",
+    "html_502": "The cloud sent an HTML page (HTTP 502)",
+    "malformed_json": "The cloud sent malformed JSON (HTTP 200)",
+    "empty_body": "The cloud sent an empty response (HTTP 200)",
+}
 # Lockout and quota codes, with the wait (minutes) each message must show; None: until 00:00 UTC, any number.
 LOCKOUTS: dict[int, str | None] = {5147: "20", 5148: "20", 5325: "1440", 4026: None}
 # What reads do with each transport fault: retried (HTTP 5xx and transport errors) or not (a 200 that is no envelope).
@@ -210,6 +219,7 @@ async def test_action_fault_is_translated_and_never_resent(
         assert_wait(info.value.translation_placeholders, name)
         assert f"[cloud code {name.removeprefix('code_')}]" in message
     else:
+        assert info.value.translation_placeholders["error"] == TRANSPORT_MESSAGES[name]
         # What happened, in words (never a URL or query string, which would carry the request's secrets).
         assert "check the device list before retrying" in message
         assert "://" not in info.value.translation_placeholders["error"]

@@ -84,6 +84,7 @@ from .models import (
 )
 
 _LOGGER = logging.getLogger(__name__)
+_HTTP_CLIENT_ERROR = 400
 _HTTP_SERVER_ERROR = 500
 _MAX_PAGES = 200  # a guard against a cloud that always says "hasNextPage"
 
@@ -386,7 +387,12 @@ class QuecCloudClient:
             looks_html = "html" in content_type.lower() or body.lstrip()[:15].lower().startswith(
                 (b"<!doctype", b"<html")
             )
-            what = "an HTML page" if looks_html else "malformed JSON"
+            if looks_html:
+                what = "an HTML page"
+            elif status >= _HTTP_CLIENT_ERROR:
+                what = "an error"  # a plain-text error page, not a JSON answer gone wrong
+            else:
+                what = "malformed JSON"
             raise QuecResponseError(f"The cloud sent {what} (HTTP {status})", http_status=status) from None
         code = payload.get("code") if isinstance(payload, dict) else None
         if isinstance(code, bool) or not isinstance(code, int):
