@@ -1191,9 +1191,7 @@ class CloudApi:
         else:
             state.remove_binding(user.uid, pk, dk)
         now_ms = self.backend.clock.now_ms()
-        shared = [
-            s for s in state.shares if s.pk == pk and s.dk == dk and s.status == SHARE_ACCEPTED and s.is_live(now_ms)
-        ]
+        shared = state.accepted_shares_of_device(pk, dk, now_ms)
         return {"bindingSum": len(state.bindings_of_device(pk, dk)) + len(shared)}
 
     @staticmethod

@@ -473,9 +473,7 @@ class SimulatorState:
         Returns:
             The shares, in creation order.
         """
-        return [
-            s for s in self.shares if s.pk == pk and s.dk == dk and s.status == SHARE_ACCEPTED and s.is_live(now_ms)
-        ]
+        return [s for s in self.shares if (s.pk, s.dk) == (pk, dk) and s.status == SHARE_ACCEPTED and s.is_live(now_ms)]
 
     # ----- changes -----
 

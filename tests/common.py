@@ -97,3 +97,13 @@ async def setup_demo_entry(
     await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     return entry
+
+
+def registry_device(hass: Any, entry: Any, product_key: str, device_key: str) -> Any:
+    """The account's device registry entry of a cloud device, or ``None``."""
+    from homeassistant.helpers import device_registry as dr  # noqa: PLC0415
+
+    from custom_components.quectel_iot.const import DOMAIN  # noqa: PLC0415
+
+    registry = dr.async_get(hass)
+    return registry.async_get_device_by_identifier((DOMAIN, f"{product_key}_{device_key}"), entry.entry_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.core import HomeAssistant
 
@@ -17,7 +18,8 @@ async def test_setup_with_stored_tokens_makes_no_login(hass: HomeAssistant, simu
     entry = await setup_demo_entry(hass, simulator)
     assert entry.state is ConfigEntryState.LOADED
     assert entry.runtime_data.user_info.uid == DEMO_UID
-    assert [request.path.rsplit("/", 1)[-1] for request in simulator.requests] == ["userInfo"]
+    # The account check, then the device list's first poll; no login.
+    assert [request.path.rsplit("/", 1)[-1] for request in simulator.requests] == ["userInfo", "userDeviceList"]
     assert await hass.config_entries.async_unload(entry.entry_id)
     assert entry.state is ConfigEntryState.NOT_LOADED
     # A restart (setup again) still logs in zero times.
@@ -67,8 +69,9 @@ async def test_network_trouble_retries_setup(hass: HomeAssistant, simulator: Clo
     assert hass.config_entries.flow.async_progress_by_handler(DOMAIN) == []
 
 
-async def test_lockout_retries_setup(hass: HomeAssistant, simulator: CloudSimulator) -> None:
-    simulator.faults.add(Fault(kind="code", code=5148, path="userInfo", count=10))
+@pytest.mark.parametrize("path", ["userInfo", "userDeviceList"])
+async def test_lockout_retries_setup(hass: HomeAssistant, simulator: CloudSimulator, path: str) -> None:
+    simulator.faults.add(Fault(kind="code", code=5148, path=path, count=10))
     entry = await setup_demo_entry(hass, simulator)
     assert entry.state is ConfigEntryState.SETUP_RETRY
     assert "20 minutes" in str(entry.reason)

@@ -1,4 +1,4 @@
-"""The four actions through hass.services.async_call, against the simulator."""
+"""The actions through hass.services.async_call, against the simulator (device-list actions also in test_device_services.py)."""
 
 from __future__ import annotations
 
@@ -210,6 +210,8 @@ async def test_two_accounts_reach_the_named_one(hass: HomeAssistant, simulator: 
 BASE = {"product_key": CELL_PK, "device_key": CELL_DK_FREE}
 BLE = {"product_key": BLE_PK, "device_key": BLE_DK, "binding_secret": "s", "product_secret": BLE_PS}
 SHARE = {"product_key": CELL_PK, "device_key": CELL_DK_BOUND}
+CREDENTIALS = "QUJDREVGR0hJSktMTU5PUA=="
+RANDOM = "R4nd0mDeviceIV16"
 
 INVALID: list[tuple[str, str, dict[str, Any], str, str]] = [
     ("pk empty", "bind_by_dk", {**BASE, "product_key": ""}, "invalid_product_key", "product_key"),
@@ -244,6 +246,26 @@ INVALID: list[tuple[str, str, dict[str, Any], str, str]] = [
     ("share bad mode", "share_device", {**SHARE, "email": FRIEND_EMAIL, "cover_mode": "merge"}, "invalid_cover_mode", "cover_mode"),
     ("share past", "share_device", {**SHARE, "email": FRIEND_EMAIL, "expires_at": "2020-01-01T00:00:00+00:00"}, "expires_in_past", "expires_at"),
     ("share bad date", "share_device", {**SHARE, "email": FRIEND_EMAIL, "expires_at": "tomorrow"}, "invalid_datetime", "expires_at"),
+    ("unbind no dk", "unbind_device", {"product_key": CELL_PK}, "missing_field", "device_key"),
+    ("unbind bad pk", "unbind_device", {**SHARE, "product_key": "p 1"}, "invalid_product_key", "product_key"),
+    ("unbind bad reset", "unbind_device", {**SHARE, "reset_device": "maybe"}, "invalid_boolean", "reset_device"),
+    ("unbind credentials alone", "unbind_device", {**SHARE, "reset_credentials": CREDENTIALS}, "reset_credentials_pair", ""),
+    ("unbind random alone", "unbind_device", {**SHARE, "random": RANDOM}, "reset_credentials_pair", ""),
+    ("unbind bad credentials", "unbind_device", {**SHARE, "reset_credentials": "%%%", "random": RANDOM}, "invalid_reset_credentials", "reset_credentials"),
+    ("unbind credentials not text", "unbind_device", {**SHARE, "reset_credentials": 7, "random": RANDOM}, "invalid_reset_credentials", "reset_credentials"),
+    ("unbind bad random", "unbind_device", {**SHARE, "reset_credentials": CREDENTIALS, "random": "short"}, "invalid_random", "random"),
+    ("unbind unknown field", "unbind_device", {**SHARE, "force": True}, "unknown_field", "force"),
+    ("accept no code", "accept_share", {}, "missing_field", "share_code"),
+    ("accept blank code", "accept_share", {"share_code": "  "}, "invalid_share_code", "share_code"),
+    ("accept spaced code", "accept_share", {"share_code": "ab cd"}, "invalid_share_code", "share_code"),
+    ("accept long code", "accept_share", {"share_code": "a" * 129}, "invalid_share_code", "share_code"),
+    ("accept number code", "accept_share", {"share_code": 1234}, "invalid_share_code", "share_code"),
+    ("accept long name", "accept_share", {"share_code": "abc", "device_name": "n" * 255}, "text_too_long", "device_name"),
+    ("accept device fields", "accept_share", {"share_code": "abc", **SHARE}, "unknown_field", "product_key"),
+    ("revoke no code", "revoke_share", {}, "missing_field", "share_code"),
+    ("revoke bad code", "revoke_share", {"share_code": "a\tb"}, "invalid_share_code", "share_code"),
+    ("list no pk", "list_shares", {"device_key": CELL_DK_BOUND}, "missing_field", "product_key"),
+    ("list bad dk", "list_shares", {**SHARE, "device_key": "x"}, "invalid_device_key", "device_key"),
 ]  # fmt: skip
 
 
@@ -356,20 +378,24 @@ async def test_transport_failure_is_not_retried(hass: HomeAssistant, simulator: 
     assert device is None
 
 
+@pytest.mark.parametrize(
+    ("service", "data", "path"),
+    [("bind_by_dk", BASE, "bindDeviceDk"), ("list_shares", SHARE, "deviceShareUserList")],
+)
 async def test_rejected_credentials_during_a_call_start_reauth(
-    hass: HomeAssistant, simulator: CloudSimulator, entry: Any
+    hass: HomeAssistant, simulator: CloudSimulator, entry: Any, service: str, data: dict[str, Any], path: str
 ) -> None:
     simulator.state.users[DEMO_UID].password = "changed-in-the-app"
     simulator.revoke_tokens()
     with pytest.raises(HomeAssistantError) as info:
-        await call(hass, "bind_by_dk", {"config_entry_id": entry.entry_id, **BASE})
+        await call(hass, service, {"config_entry_id": entry.entry_id, **data})
     assert info.value.translation_key == "auth_failed_call"
     await hass.async_block_till_done()
     flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
     assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
-    # The bind itself was sent once (refused with 5032), then one refresh and one login: no storm.
+    # The call itself was sent once (refused with 5032), then one refresh and one login: no storm.
     assert [request.path.rsplit("/", 1)[-1] for request in simulator.requests] == [
-        "bindDeviceDk", "refreshToken", "emailPwdLogin",
+        path, "refreshToken", "emailPwdLogin",
     ]  # fmt: skip
 
 

@@ -75,8 +75,10 @@ def test_every_translation_key_raised_in_code_exists() -> None:
     source = "\n".join(path.read_text() for path in INTEGRATION.glob("*.py"))
     keys = set(re.findall(r'translation_key="(\w+)"', source))
     keys |= set(re.findall(r'FieldInvalid\("(\w+)"', source)) | set(re.findall(r'_refuse\(field, "(\w+)"', source))
-    keys |= {"binding_code_choice", "share_recipient_choice"}
+    keys |= {"binding_code_choice", "share_recipient_choice", "reset_credentials_pair", "invalid_reset_credentials"}
     keys -= set(_load("en")["selector"])  # selector translation keys live under "selector", checked below
+    # Entity translation keys live under "entity.<platform>.<key>".
+    keys -= {key for platform in _load("en").get("entity", {}).values() for key in platform}
     assert set(_load("en")["selector"]) == {"region", "cover_mode"}
     assert len(keys) > 20
     for key in keys:

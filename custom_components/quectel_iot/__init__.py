@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv
@@ -18,14 +20,17 @@ from .api import (
     TokenPair,
 )
 from .const import CONF_TOKENS, DOMAIN
+from .coordinator import HiddenDevices, QuecDeviceCoordinator
 from .data import QuecConfigEntry, QuecRuntimeData
 from .errors import wait_minutes
 from .services import async_setup_services
 
 if TYPE_CHECKING:
+    from homeassistant.helpers.device_registry import DeviceEntry
     from homeassistant.helpers.typing import ConfigType
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+PLATFORMS: Final = [Platform.BINARY_SENSOR]
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
@@ -35,7 +40,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: QuecConfigEntry) -> bool:
-    """Connect the account, reusing its stored tokens (no login while they are valid)."""
+    """Connect the account (reusing its stored tokens: no login while they are valid), then list its devices."""
 
     @callback
     def _save_tokens(tokens: TokenPair) -> None:
@@ -64,10 +69,37 @@ async def async_setup_entry(hass: HomeAssistant, entry: QuecConfigEntry) -> bool
             translation_key="cloud_error",
             translation_placeholders={"code": str(err.code), "message": str(err)},
         ) from err
-    entry.runtime_data = QuecRuntimeData(client=client, user_info=user_info)
+    coordinator = QuecDeviceCoordinator(hass, entry, client)
+    await coordinator.async_config_entry_first_refresh()
+    entry.runtime_data = QuecRuntimeData(client=client, user_info=user_info, coordinator=coordinator)
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: QuecConfigEntry) -> bool:
-    """Nothing to tear down: the client lives on HA's shared session and holds no connection of its own."""
+    """Unload the platforms; the coordinator stops with the entry, the client holds no connection of its own."""
+    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: QuecConfigEntry) -> None:
+    """Forget the account's hidden devices with the account."""
+    await HiddenDevices(hass, entry.entry_id).async_remove()
+
+
+async def async_remove_config_entry_device(
+    hass: HomeAssistant, entry: QuecConfigEntry, device_entry: DeviceEntry
+) -> bool:
+    """Removing a device in Home Assistant only hides it there; the cloud binding stays.
+
+    The device stays hidden for as long as the cloud lists it (across restarts); it shows again once it is bound again
+    through an action, or after it left the cloud's list and came back. Unbinding in the cloud is the explicit
+    ``unbind_device`` action.
+    """
+    keys = {value for domain, value in device_entry.identifiers if domain == DOMAIN}
+    if entry.state is ConfigEntryState.LOADED:
+        await entry.runtime_data.coordinator.async_hide(keys)
+    else:
+        hidden = HiddenDevices(hass, entry.entry_id)
+        await hidden.async_load()
+        await hidden.async_update(add=keys)
     return True

@@ -9,6 +9,7 @@ from homeassistant.config_entries import ConfigEntry
 
 if TYPE_CHECKING:
     from .api import QuecCloudClient, UserInfo
+    from .coordinator import QuecDeviceCoordinator
 
 
 @dataclass(slots=True)
@@ -17,6 +18,7 @@ class QuecRuntimeData:
 
     client: QuecCloudClient
     user_info: UserInfo
+    coordinator: QuecDeviceCoordinator
 
 
 type QuecConfigEntry = ConfigEntry[QuecRuntimeData]

@@ -1,4 +1,4 @@
-"""Diagnostics of an account entry, with every secret and personal identifier redacted."""
+"""Diagnostics of an account entry and of its devices, with every secret and personal identifier redacted."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING, Any
 from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.const import CONF_PASSWORD
 
-from .const import CONF_ACCOUNT, CONF_TOKENS, CONF_USER_DOMAIN_SECRET, OPT_PRODUCT_SECRETS
+from .const import CONF_ACCOUNT, CONF_TOKENS, CONF_USER_DOMAIN_SECRET, DOMAIN, OPT_PRODUCT_SECRETS
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
+    from homeassistant.helpers.device_registry import DeviceEntry
 
     from .data import QuecConfigEntry
 
@@ -55,3 +56,26 @@ async def async_get_config_entry_diagnostics(hass: HomeAssistant, entry: QuecCon
             "refresh_token_expires_at": tokens.refresh.expires_at if tokens else None,
         }
     return diagnostics
+
+
+# A device's entry in the cloud list also carries its key and its owner's user id.
+DEVICE_TO_REDACT = TO_REDACT | {"device_key", "owner_uid"}
+
+
+async def async_get_device_diagnostics(
+    hass: HomeAssistant, entry: QuecConfigEntry, device: DeviceEntry
+) -> dict[str, Any]:
+    """The device as the cloud lists it (keys, codes and the owner redacted) and the state of the account's polling."""
+    coordinator = entry.runtime_data.coordinator
+    keys = {value for domain, value in device.identifiers if domain == DOMAIN}
+    listed = next((coordinator.cloud_devices[key] for key in sorted(keys) if key in coordinator.cloud_devices), None)
+    return {
+        "device": async_redact_data(asdict(listed), DEVICE_TO_REDACT) if listed is not None else None,
+        "hidden": not keys.isdisjoint(coordinator.hidden.keys),
+        "polling": {
+            "interval_seconds": coordinator.update_interval.total_seconds() if coordinator.update_interval else None,
+            "last_update_success": coordinator.last_update_success,
+            "last_error": type(coordinator.last_exception).__name__ if coordinator.last_exception else None,
+            "devices_listed": len(coordinator.cloud_devices),
+        },
+    }

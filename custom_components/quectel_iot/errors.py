@@ -16,13 +16,15 @@ from .api import (
 )
 from .const import DOMAIN
 
-# Every code the four binding/sharing pages list, plus lockouts: each has its own words in the translations
-# (``exceptions.cloud_error_<code>``), telling the user what to do. Other codes use the generic ``cloud_error``.
+# Every code the four binding/sharing pages list, the unbind and share-management pages' codes, plus lockouts: each
+# has its own words in the translations (``exceptions.cloud_error_<code>``), telling the user what to do. Other codes
+# use the generic ``cloud_error``.
 TRANSLATED_CLOUD_CODES = frozenset(
     {
-        4026, 5009, 5032, 5041, 5048, 5049, 5052, 5066, 5067, 5106, 5133, 5134, 5145, 5147, 5148, 5179, 5213,
-        5229, 5314, 5325, 5327, 5333, 5357, 5358, 5360, 5361, 5412, 5420, 5458, 5459, 5460, 5461, 5462, 5465,
-        5624, 5636, 5669, 5864, 5879, 5880, 5881, 5882, 5883, 5885, 5891, 5893, 6040, 6083,
+        4026, 5009, 5032, 5041, 5048, 5049, 5050, 5052, 5066, 5067, 5106, 5133, 5134, 5135, 5136, 5137, 5138,
+        5139, 5140, 5141, 5142, 5145, 5147, 5148, 5151, 5179, 5213, 5229, 5314, 5325, 5327, 5333, 5357, 5358,
+        5360, 5361, 5412, 5420, 5458, 5459, 5460, 5461, 5462, 5465, 5624, 5636, 5669, 5864, 5879, 5880, 5881,
+        5882, 5883, 5885, 5891, 5893, 6040, 6083,
     }
 )  # fmt: skip
 

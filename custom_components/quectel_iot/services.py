@@ -1,4 +1,4 @@
-"""The actions: bind_by_dk, bind_wifi, bind_ble and share_device.
+"""The actions: bind_by_dk, bind_wifi, bind_ble, share_device, unbind_device, accept_share, revoke_share, list_shares.
 
 Every input is checked before any request leaves; a refusal is a translated ``ServiceValidationError`` naming the
 field and the reason. Cloud refusals are translated ``HomeAssistantError``s (see ``errors.py``).
@@ -26,6 +26,7 @@ from .api import (
     ShareRequest,
     WifiBindRequest,
 )
+from .api.models import DeviceShare, UnbindRequest
 from .binding import (
     async_bind_ble,
     async_bind_by_dk,
@@ -40,6 +41,7 @@ from .validation import (
     CAPABILITIES_MIN,
     DEVICE_KEY_PATTERN,
     DEVICE_NAME_MAX_LENGTH,
+    PRINTABLE_ASCII,
     PRODUCT_KEY_PATTERN,
     RANDOM_LENGTH,
     is_valid_product_secret,
@@ -54,6 +56,10 @@ SERVICE_BIND_BY_DK: Final = "bind_by_dk"
 SERVICE_BIND_WIFI: Final = "bind_wifi"
 SERVICE_BIND_BLE: Final = "bind_ble"
 SERVICE_SHARE_DEVICE: Final = "share_device"
+SERVICE_UNBIND_DEVICE: Final = "unbind_device"
+SERVICE_ACCEPT_SHARE: Final = "accept_share"
+SERVICE_REVOKE_SHARE: Final = "revoke_share"
+SERVICE_LIST_SHARES: Final = "list_shares"
 
 ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"
 ATTR_PRODUCT_KEY: Final = "product_key"
@@ -77,9 +83,13 @@ ATTR_PHONE: Final = "phone"
 ATTR_AUTH_KEY: Final = "auth_key"
 ATTR_COVER_MODE: Final = "cover_mode"
 ATTR_EXPIRES_AT: Final = "expires_at"
+ATTR_RESET_DEVICE: Final = "reset_device"
+ATTR_RESET_CREDENTIALS: Final = "reset_credentials"
+ATTR_SHARE_CODE: Final = "share_code"
 
 COVER_MODES: Final = {"replace": CoverMode.REPLACE, "add": CoverMode.ADD, "extend_only": CoverMode.EXTEND_ONLY}
 MATTER_PRIVILEGES: Final = ("View", "Operate", "Administer")
+SHARE_CODE_MAX_LENGTH: Final = 128
 
 
 class FieldInvalid(vol.Invalid):
@@ -172,13 +182,28 @@ def _random(value: Any) -> str:
     return value
 
 
-def _base64(value: Any) -> str:
-    try:
-        if not isinstance(value, str) or not value or not base64.b64decode(value, validate=True):
-            raise FieldInvalid("invalid_encrypted_binding_code")
-    except ValueError:  # binascii.Error, or a text that is not ASCII
-        raise FieldInvalid("invalid_encrypted_binding_code") from None
-    return value
+def _base64_text(reason: str) -> Callable[[Any], str]:
+    def validate(value: Any) -> str:
+        try:
+            if not isinstance(value, str) or not value or not base64.b64decode(value, validate=True):
+                raise FieldInvalid(reason)
+        except ValueError:  # binascii.Error, or a text that is not ASCII
+            raise FieldInvalid(reason) from None
+        return value
+
+    return validate
+
+
+_base64 = _base64_text("invalid_encrypted_binding_code")
+
+
+def _share_code(value: Any) -> str:
+    if not isinstance(value, str):
+        raise FieldInvalid("invalid_share_code")
+    code = value.strip()
+    if not code or len(code) > SHARE_CODE_MAX_LENGTH or not PRINTABLE_ASCII.match(code):
+        raise FieldInvalid("invalid_share_code")
+    return code
 
 
 def _future_datetime(value: Any) -> datetime:
@@ -267,9 +292,32 @@ SHARE_DEVICE_SCHEMA = vol.Schema(
 )
 
 
-def _exactly_one(fields: tuple[str, ...], reason: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
+UNBIND_DEVICE_SCHEMA = vol.Schema(
+    {
+        **_DEVICE_FIELDS,
+        vol.Optional(ATTR_RESET_DEVICE): _boolean,
+        vol.Optional(ATTR_RESET_CREDENTIALS): _base64_text("invalid_reset_credentials"),
+        vol.Optional(ATTR_RANDOM): _random,
+    }
+)
+ACCEPT_SHARE_SCHEMA = vol.Schema(
+    {
+        vol.Required(ATTR_CONFIG_ENTRY_ID): _text(),
+        vol.Required(ATTR_SHARE_CODE): _share_code,
+        vol.Optional(ATTR_DEVICE_NAME): _text(DEVICE_NAME_MAX_LENGTH),
+    }
+)
+REVOKE_SHARE_SCHEMA = vol.Schema(
+    {vol.Required(ATTR_CONFIG_ENTRY_ID): _text(), vol.Required(ATTR_SHARE_CODE): _share_code}
+)
+LIST_SHARES_SCHEMA = vol.Schema(_DEVICE_FIELDS)
+
+
+def _given(fields: tuple[str, ...], reason: str, counts: set[int]) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """A check that the number of ``fields`` given is one of ``counts``."""
+
     def validate(data: dict[str, Any]) -> dict[str, Any]:
-        if sum(1 for name in fields if data.get(name) is not None) != 1:
+        if sum(1 for name in fields if data.get(name) is not None) not in counts:
             raise ServiceValidationError(
                 translation_domain=DOMAIN,
                 translation_key=reason,
@@ -278,6 +326,14 @@ def _exactly_one(fields: tuple[str, ...], reason: str) -> Callable[[dict[str, An
         return data
 
     return validate
+
+
+def _exactly_one(fields: tuple[str, ...], reason: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    return _given(fields, reason, {1})
+
+
+def _together(fields: tuple[str, ...], reason: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    return _given(fields, reason, {0, len(fields)})
 
 
 def translated_schema(
@@ -347,6 +403,7 @@ async def _async_bind_by_dk(call: ServiceCall) -> ServiceResponse:
     entry = async_get_loaded_entry(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
     request = BindByDkRequest(call.data[ATTR_PRODUCT_KEY], call.data[ATTR_DEVICE_KEY], _bind_options(entry, call.data))
     result = await async_bind_by_dk(call.hass, entry, request)
+    await entry.runtime_data.coordinator.async_device_bound(request.product_key, request.device_key)
     if not call.return_response:
         return None
     return {"product_key": result.product_key, "device_key": result.device_key, "auth_key": result.auth_key}
@@ -377,6 +434,7 @@ async def _async_bind_wifi(call: ServiceCall) -> ServiceResponse:
         matter=_matter_info(call.data.get(ATTR_MATTER)),
     )
     result = await async_bind_wifi(call.hass, entry, request)
+    await entry.runtime_data.coordinator.async_device_bound(request.product_key, request.device_key)
     if not call.return_response:
         return None
     return {
@@ -413,6 +471,7 @@ async def _async_bind_ble(call: ServiceCall) -> ServiceResponse:
         options=_bind_options(entry, call.data),
     )
     result = await async_bind_ble(call.hass, entry, request)
+    await entry.runtime_data.coordinator.async_device_bound(request.product_key, request.device_key)
     if not call.return_response:
         return None
     return {"product_key": result.product_key, "device_key": result.device_key, "verified": result.verified}
@@ -436,15 +495,84 @@ async def _async_share_device(call: ServiceCall) -> ServiceResponse:
     return {"product_key": result.product_key, "device_key": result.device_key, "share_code": result.share_code}
 
 
+async def _async_unbind_device(call: ServiceCall) -> ServiceResponse:
+    entry = async_get_loaded_entry(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
+    request = UnbindRequest(
+        product_key=call.data[ATTR_PRODUCT_KEY],
+        device_key=call.data[ATTR_DEVICE_KEY],
+        reset=call.data.get(ATTR_RESET_DEVICE),
+        reset_credentials=call.data.get(ATTR_RESET_CREDENTIALS),
+        random=call.data.get(ATTR_RANDOM),
+    )
+    result = await entry.runtime_data.coordinator.async_unbind(request)
+    if not call.return_response:
+        return None
+    return {"product_key": result.product_key, "device_key": result.device_key, "binding_sum": result.binding_sum}
+
+
+async def _async_accept_share(call: ServiceCall) -> ServiceResponse:
+    entry = async_get_loaded_entry(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
+    share_code = call.data[ATTR_SHARE_CODE]
+    await entry.runtime_data.coordinator.async_accept_share(share_code, call.data.get(ATTR_DEVICE_NAME))
+    return {"share_code": share_code} if call.return_response else None
+
+
+async def _async_revoke_share(call: ServiceCall) -> ServiceResponse:
+    entry = async_get_loaded_entry(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
+    share_code = call.data[ATTR_SHARE_CODE]
+    await entry.runtime_data.coordinator.async_revoke_share(share_code)
+    return {"share_code": share_code} if call.return_response else None
+
+
+def _iso(epoch_ms: int | None) -> str | None:
+    return dt_util.utc_from_timestamp(epoch_ms / 1000).isoformat() if epoch_ms is not None else None
+
+
+def _share_response(share: DeviceShare) -> dict[str, Any]:
+    cover_modes = {int(mode): name for name, mode in COVER_MODES.items()}
+    return {
+        "share_code": share.share_code,
+        "recipient_uid": share.recipient_uid or None,
+        "recipient_name": share.recipient_name or None,
+        "recipient_email": share.recipient_email or None,
+        "recipient_phone": share.recipient_phone or None,
+        "accepted": share.accepted,
+        "status": share.status,
+        "cover_mode": cover_modes.get(share.cover_mode) if share.cover_mode is not None else None,
+        "shared_at": _iso(share.shared_at),
+        "accepted_at": _iso(share.accepted_at),
+        "accept_by": _iso(share.accept_by),
+        "expires_at": _iso(share.expires_at),
+    }
+
+
+async def _async_list_shares(call: ServiceCall) -> ServiceResponse:
+    entry = async_get_loaded_entry(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
+    product_key, device_key = call.data[ATTR_PRODUCT_KEY], call.data[ATTR_DEVICE_KEY]
+    shares = await entry.runtime_data.coordinator.async_list_shares(product_key, device_key)
+    return {"product_key": product_key, "device_key": device_key, "shares": [_share_response(s) for s in shares]}
+
+
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
-    """Register the four actions (once, from ``async_setup``)."""
+    """Register the eight actions (once, from ``async_setup``)."""
     bind_code_choice = _exactly_one((ATTR_BINDING_CODE, ATTR_ENCRYPTED_BINDING_CODE), "binding_code_choice")
     recipient_choice = _exactly_one((ATTR_SHARE_UID, ATTR_EMAIL, ATTR_PHONE), "share_recipient_choice")
+    reset_pair = _together((ATTR_RESET_CREDENTIALS, ATTR_RANDOM), "reset_credentials_pair")
     for name, handler, schema in (
         (SERVICE_BIND_BY_DK, _async_bind_by_dk, translated_schema(BIND_BY_DK_SCHEMA)),
         (SERVICE_BIND_WIFI, _async_bind_wifi, translated_schema(BIND_WIFI_SCHEMA)),
         (SERVICE_BIND_BLE, _async_bind_ble, translated_schema(BIND_BLE_SCHEMA, bind_code_choice)),
         (SERVICE_SHARE_DEVICE, _async_share_device, translated_schema(SHARE_DEVICE_SCHEMA, recipient_choice)),
+        (SERVICE_UNBIND_DEVICE, _async_unbind_device, translated_schema(UNBIND_DEVICE_SCHEMA, reset_pair)),
+        (SERVICE_ACCEPT_SHARE, _async_accept_share, translated_schema(ACCEPT_SHARE_SCHEMA)),
+        (SERVICE_REVOKE_SHARE, _async_revoke_share, translated_schema(REVOKE_SHARE_SCHEMA)),
     ):
         hass.services.async_register(DOMAIN, name, handler, schema=schema, supports_response=SupportsResponse.OPTIONAL)
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_LIST_SHARES,
+        _async_list_shares,
+        schema=translated_schema(LIST_SHARES_SCHEMA),
+        supports_response=SupportsResponse.ONLY,
+    )
