@@ -17,10 +17,12 @@ from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.update_coordinator import UpdateFailed
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
-from pytest_homeassistant_custom_component.common import async_fire_time_changed
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
+from custom_components.quectel_iot.api import BindByDkRequest, BindOptions
 from custom_components.quectel_iot.api import Device as ApiDevice
+from custom_components.quectel_iot.binding import async_bind_by_dk
 from custom_components.quectel_iot.const import DOMAIN
 from custom_components.quectel_iot.coordinator import REFRESH_COOLDOWN, HiddenDevices, device_name, scan_interval
 from quectel_simulator import Binding, CloudSimulator, Device, Fault
@@ -425,3 +427,24 @@ async def test_hiding_an_unlisted_device_changes_nothing_shown(
     # Not listed by the cloud: forgotten at the next poll.
     await advance(hass, 301)
     assert coordinator.hidden.keys == set()
+
+
+async def test_a_bind_outside_the_actions_is_picked_up(
+    hass: HomeAssistant, simulator: CloudSimulator, entry: Any
+) -> None:
+    # Bluetooth discovery and the options bind through binding.py directly, not through an action.
+    await async_bind_by_dk(hass, entry, BindByDkRequest(CELL_PK, CELL_DK_FREE, BindOptions(device_name="Van")))
+    await hass.async_block_till_done()
+    assert polls(simulator) == 0
+    await advance(hass, REFRESH_COOLDOWN + 1)
+    assert polls(simulator) == 1
+    assert online_state(hass, entry, CELL_PK, CELL_DK_FREE) == "off"
+    # Devices of another account, or registered by the poll itself, ask for nothing.
+    other = MockConfigEntry(domain=DOMAIN, title="other")
+    other.add_to_hass(hass)
+    registry = dr.async_get(hass)
+    registry.async_get_or_create(config_entry_id=other.entry_id, identifiers={(DOMAIN, "p11cell_x")})
+    # Nor does a device of this account without a cloud identifier.
+    registry.async_get_or_create(config_entry_id=entry.entry_id, identifiers={("elsewhere", "x")})
+    await advance(hass, REFRESH_COOLDOWN + 1)
+    assert polls(simulator) == 1

@@ -7,8 +7,9 @@ Assistant at the next poll. A device the user removes by hand stays hidden for a
 (the hidden set is kept in a Store, so a restart does not bring it back); once the cloud stops listing it, it is
 forgotten, so binding it again later shows it again.
 
-The actions that change the list (binds, unbind, accept and revoke share) ask for a refresh afterwards; the refresh
-waits a moment so that a burst of actions costs one poll.
+The actions that change the list (unbind, accept and revoke share) ask for a refresh afterwards, and so does a bind
+(any of them: an action, Bluetooth discovery, the options), seen as a device it puts in the registry; the refresh waits
+a moment so that a burst of changes costs one poll. A device bound again after the user hid it shows again.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Final
 
+from homeassistant.core import Event, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed, HomeAssistantError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.debounce import Debouncer
@@ -118,8 +120,24 @@ class QuecDeviceCoordinator(DataUpdateCoordinator[dict[str, Device]]):
         self.cloud_devices: dict[str, Device] = {}
 
     async def _async_setup(self) -> None:
-        """Read the hidden devices once, before the first poll."""
+        """Read the hidden devices once, before the first poll; watch for devices a bind puts in the registry."""
         await self.hidden.async_load()
+        self.config_entry.async_on_unload(
+            self.hass.bus.async_listen(
+                dr.EVENT_DEVICE_REGISTRY_UPDATED, self._async_device_created, event_filter=_is_creation
+            )
+        )
+
+    async def _async_device_created(self, event: Event[dr.EventDeviceRegistryUpdatedData]) -> None:
+        """A bind (an action, Bluetooth discovery, the options) registered a device the list does not show yet."""
+        device = dr.async_get(self.hass).async_get(event.data["device_id"])
+        if device is None or device.config_entry_id != self.config_entry.entry_id:
+            return
+        keys = {value for domain, value in device.identifiers if domain == DOMAIN}
+        # The poll's own registry entries are of listed, shown devices: nothing to do for them.
+        if keys and (keys.isdisjoint(self.cloud_devices) or not keys.isdisjoint(self.hidden.keys)):
+            await self.hidden.async_update(remove=keys)
+            await self.async_request_refresh()
 
     async def _async_update_data(self) -> dict[str, Device]:
         """One request burst: every page of ``userDeviceList``; then the device registry follows the list."""
@@ -145,7 +163,7 @@ class QuecDeviceCoordinator(DataUpdateCoordinator[dict[str, Device]]):
         for entry_device in dr.async_entries_for_config_entry(registry, entry_id):
             keys = {value for domain, value in entry_device.identifiers if domain == DOMAIN}
             if keys.isdisjoint(visible):
-                LOGGER.info("%s is no longer bound to or shared with %s; removing it", entry_device.name, self.title)
+                LOGGER.info("Removing %s: the account's cloud device list no longer has it", entry_device.name)
                 registry.async_remove_device(entry_device.id)
 
     @property
@@ -161,11 +179,6 @@ class QuecDeviceCoordinator(DataUpdateCoordinator[dict[str, Device]]):
         if self.data is not None and not keys.isdisjoint(self.data):
             self.data = {key: device for key, device in self.data.items() if key not in keys}
             self.async_update_listeners()
-
-    async def async_device_bound(self, product_key: str, device_key: str) -> None:
-        """A bind through an action succeeded: show the device even if it was hidden, and refresh the list."""
-        await self.hidden.async_update(remove={device_identifier(product_key, device_key)[1]})
-        await self.async_request_refresh()
 
     async def async_unbind(self, request: UnbindRequest) -> UnbindResult:
         """Unbind a device in the cloud (never retried); it leaves Home Assistant with the refresh that follows."""
@@ -195,6 +208,11 @@ class QuecDeviceCoordinator(DataUpdateCoordinator[dict[str, Device]]):
                 LOGGER.warning("The cloud rejected the credentials of %s; asking to sign in again", self.title)
                 self.config_entry.async_start_reauth(self.hass)
             raise to_home_assistant_error(err) from err
+
+
+@callback
+def _is_creation(event_data: dr.EventDeviceRegistryUpdatedData) -> bool:
+    return event_data["action"] == "create"
 
 
 def _update_error(err: QuecError) -> HomeAssistantError:

@@ -403,7 +403,6 @@ async def _async_bind_by_dk(call: ServiceCall) -> ServiceResponse:
     entry = async_get_loaded_entry(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
     request = BindByDkRequest(call.data[ATTR_PRODUCT_KEY], call.data[ATTR_DEVICE_KEY], _bind_options(entry, call.data))
     result = await async_bind_by_dk(call.hass, entry, request)
-    await entry.runtime_data.coordinator.async_device_bound(request.product_key, request.device_key)
     if not call.return_response:
         return None
     return {"product_key": result.product_key, "device_key": result.device_key, "auth_key": result.auth_key}
@@ -434,7 +433,6 @@ async def _async_bind_wifi(call: ServiceCall) -> ServiceResponse:
         matter=_matter_info(call.data.get(ATTR_MATTER)),
     )
     result = await async_bind_wifi(call.hass, entry, request)
-    await entry.runtime_data.coordinator.async_device_bound(request.product_key, request.device_key)
     if not call.return_response:
         return None
     return {
@@ -471,7 +469,6 @@ async def _async_bind_ble(call: ServiceCall) -> ServiceResponse:
         options=_bind_options(entry, call.data),
     )
     result = await async_bind_ble(call.hass, entry, request)
-    await entry.runtime_data.coordinator.async_device_bound(request.product_key, request.device_key)
     if not call.return_response:
         return None
     return {"product_key": result.product_key, "device_key": result.device_key, "verified": result.verified}
