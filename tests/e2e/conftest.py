@@ -1,12 +1,14 @@
 """Fixtures of the end-to-end stage: the simulator and a real, onboarded Home Assistant on free loopback ports.
 
-Each test gets its own pair of processes and its own folder ``artifacts/e2e/<test>/`` (git-ignored) with the HA
-configuration, both processes' logs and, for the browser test, the screenshots.
+Each test gets its own pair of processes and its own folder ``artifacts/e2e/<run>/<test>/`` (git-ignored) with the
+HA configuration, both processes' logs and, for the browser test, the screenshots.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -67,13 +69,28 @@ class Stack:
         assert not problems, f"problems in the logs ({logs}):\n\n" + "\n\n".join(problems)
 
 
+@pytest.fixture(scope="session")
+def run_artifacts() -> Path:
+    """``artifacts/e2e/<date>-<time>-<pid>/``: one folder per run, so runs in the same work tree never collide.
+
+    Folders of runs older than a day are deleted.
+    """
+    root = REPO / "artifacts" / "e2e"
+    root.mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - 86_400
+    for old in root.iterdir():
+        if old.is_dir() and old.stat().st_mtime < cutoff:
+            shutil.rmtree(old, ignore_errors=True)
+    folder = root / f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
+    folder.mkdir()
+    return folder
+
+
 @pytest.fixture
-def artifacts(request: pytest.FixtureRequest) -> Path:
-    """A fresh ``artifacts/e2e/<test name>/`` folder."""
-    folder = REPO / "artifacts" / "e2e" / request.node.name
-    if folder.exists():
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True)
+def artifacts(run_artifacts: Path, request: pytest.FixtureRequest) -> Path:
+    """This test's folder in the run's artifacts."""
+    folder = run_artifacts / request.node.name
+    folder.mkdir()
     return folder
 
 

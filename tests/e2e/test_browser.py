@@ -3,9 +3,9 @@
 Log in → Settings → Devices & services → Add integration → Quectel IoT → the account form (region Custom URL, the
 simulator's demo account) → the custom endpoint form (the simulator's URL) → the entry on the integration's page →
 Settings → Tools → Actions: ``quectel_iot.bind_by_dk`` in YAML mode, and its response.
-Every step saves a screenshot to ``artifacts/e2e/<test>/screenshots/``; a step that does not appear fails the test
-with its screenshot's path. HA's frontend is web components with shadow DOM: Playwright's CSS and role selectors
-pierce open shadow roots.
+Every step saves a screenshot to ``artifacts/e2e/<run>/<test>/screenshots/``; a step that does not appear fails the
+test with its screenshot's path. HA's frontend is web components with shadow DOM: Playwright's CSS and role
+selectors pierce open shadow roots.
 """
 
 from __future__ import annotations
