@@ -109,23 +109,23 @@ def _clean(user_input: dict[str, Any], key: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def _validate(user_input: dict[str, Any], product_secret: str) -> dict[str, str]:
-    errors: dict[str, str] = {}
+def _binding_code_errors(user_input: dict[str, Any]) -> dict[str, str]:
     code = _clean(user_input, CONF_BINDING_CODE)
     encrypted = _clean(user_input, CONF_ENCRYPTED_BINDING_CODE)
     if bool(code) == bool(encrypted):
-        errors["base"] = "binding_code_choice"
-    elif code and not BINDING_CODE_PATTERN.match(code):
-        errors[CONF_BINDING_CODE] = "invalid_binding_code"
-    elif encrypted:
-        try:
-            base64.b64decode(encrypted, validate=True)
-        except binascii.Error:
-            errors[CONF_ENCRYPTED_BINDING_CODE] = "invalid_encrypted_binding_code"
-        else:
-            # The device encrypted its code with its own random: without it the cloud cannot decrypt.
-            if not _clean(user_input, CONF_RANDOM):
-                errors[CONF_RANDOM] = "random_required"
+        return {"base": "binding_code_choice"}
+    if code:
+        return {} if BINDING_CODE_PATTERN.match(code) else {CONF_BINDING_CODE: "invalid_binding_code"}
+    try:
+        base64.b64decode(encrypted, validate=True)
+    except binascii.Error:
+        return {CONF_ENCRYPTED_BINDING_CODE: "invalid_encrypted_binding_code"}
+    # The device encrypted its code with its own random: without it the cloud cannot decrypt.
+    return {} if _clean(user_input, CONF_RANDOM) else {CONF_RANDOM: "random_required"}
+
+
+def _validate(user_input: dict[str, Any], product_secret: str) -> dict[str, str]:
+    errors = _binding_code_errors(user_input)
     random = _clean(user_input, CONF_RANDOM)
     if random and not (len(random) == RANDOM_LENGTH and random.isascii() and random.isalnum()):
         errors[CONF_RANDOM] = "invalid_random"
