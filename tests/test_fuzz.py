@@ -12,12 +12,10 @@ Example counts stay modest so the suite stays fast; failures print the smallest 
 from __future__ import annotations
 
 import base64
-import json
 import math
 import string
 import time
 from datetime import UTC, datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any
 from unittest.mock import MagicMock
 
@@ -52,10 +50,8 @@ from tests.common import (
     WIFI_PK,
     setup_demo_entry,
 )
+from tests.test_reliability import TRANSLATIONS
 
-TRANSLATIONS = json.loads(
-    (Path(__file__).parents[1] / "custom_components/quectel_iot/translations/en.json").read_text(encoding="utf-8")
-)
 SERVICES = ("bind_by_dk", "bind_wifi", "bind_ble", "share_device")
 ENTRY = "<the loaded entry>"  # replaced by the real entry id where a test has one
 
