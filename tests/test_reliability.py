@@ -103,9 +103,12 @@ ALL_FAULTS = [*TRANSPORT_FAULTS, *(f"code_{code}" for code in LOCKOUTS)]
 
 
 @pytest.fixture(autouse=True)
-def fast_client() -> Any:
-    """The integration builds its client (account.build_client) with a short timeout and almost no backoff."""
-    fast = partial(QuecCloudClient, request_timeout=REQUEST_TIMEOUT, retry_backoff=0.01)
+def fast_client(request: pytest.FixtureRequest) -> Any:
+    """The integration builds its client (account.build_client) with almost no backoff, and with a short timeout in
+    the tests of the timeout fault (elsewhere a generous one, so that a busy machine does not fail other tests)."""
+    params = getattr(request.node, "callspec", None)
+    timeout = REQUEST_TIMEOUT if params is not None and params.params.get("name") == "timeout" else 10.0
+    fast = partial(QuecCloudClient, request_timeout=timeout, retry_backoff=0.01)
     with patch("custom_components.quectel_iot.account.QuecCloudClient", fast):
         yield
 
@@ -358,7 +361,7 @@ async def test_reads_back_off_between_attempts(
 ) -> None:
     monkeypatch.setattr(
         "custom_components.quectel_iot.account.QuecCloudClient",
-        partial(QuecCloudClient, request_timeout=REQUEST_TIMEOUT, retry_backoff=0.2),
+        partial(QuecCloudClient, request_timeout=10.0, retry_backoff=0.2),
     )
     simulator.faults.add(fault("http_500", "userInfo", count=2))
     entry = await setup_demo_entry(hass, simulator)
