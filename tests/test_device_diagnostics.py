@@ -76,3 +76,17 @@ async def test_device_diagnostics_after_a_failed_poll(
     assert diagnostics["device"] is None
     assert diagnostics["hidden"] is False
     simulator.faults.clear()
+
+
+async def test_device_diagnostics_of_an_account_that_is_not_loaded(
+    hass: HomeAssistant, hass_client: ClientSessionGenerator, simulator: CloudSimulator
+) -> None:
+    entry = await setup_demo_entry(hass, simulator)
+    plug = dr.async_get(hass).async_get_device_by_identifier((DOMAIN, f"{WIFI_PK}_{SHARED_DK}"), entry.entry_id)
+    assert plug is not None
+    simulator.faults.add(Fault(kind="http_status", status=503, path="userInfo", count=None))
+    await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state.value == "setup_retry"
+    diagnostics = await get_diagnostics_for_device(hass, hass_client, entry, plug)
+    assert diagnostics == {"device": None, "hidden": None, "polling": None, "entry_state": "setup_retry"}

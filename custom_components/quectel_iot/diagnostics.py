@@ -66,7 +66,11 @@ async def async_get_device_diagnostics(
     hass: HomeAssistant, entry: QuecConfigEntry, device: DeviceEntry
 ) -> dict[str, Any]:
     """The device as the cloud lists it (keys, codes and the owner redacted) and the state of the account's polling."""
-    coordinator = entry.runtime_data.coordinator
+    runtime = getattr(entry, "runtime_data", None)
+    if runtime is None:
+        # The account is not loaded (e.g. retrying setup): still answer, so the download works.
+        return {"device": None, "hidden": None, "polling": None, "entry_state": entry.state.value}
+    coordinator = runtime.coordinator
     keys = {value for domain, value in device.identifiers if domain == DOMAIN}
     listed = next((coordinator.cloud_devices[key] for key in sorted(keys) if key in coordinator.cloud_devices), None)
     return {
