@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hmac
 import re
-import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final, Protocol
@@ -47,14 +46,12 @@ from .state import (
     NETWORK_TYPES,
     ROLE_MEMBER,
     SHARE_ACCEPTED,
-    SHARE_PENDING,
     SHARE_REPLACED,
     SHARE_REVOKED,
     Binding,
     Clock,
     Device,
     Product,
-    Share,
     SimulatorState,
     User,
     UserDomain,
@@ -1143,22 +1140,15 @@ class CloudApi:
         accepted = any(s.status == SHARE_ACCEPTED for s in replaced)
         for share in replaced:
             share.status = SHARE_REPLACED
-        now = self.backend.clock.now()
-        share = Share(
-            share_code=secrets.token_hex(16),
-            owner_uid=user.uid,
-            recipient_uid=recipient.uid,
-            pk=pk,
-            dk=dk,
+        share = state.add_share(
+            binding,
+            recipient.uid,
             cover_mark=cover_mark,
             sharing_expire_at=expire_at,
-            status=SHARE_ACCEPTED if accepted else SHARE_PENDING,
-            created_at=now,
-            accepted_at=now if accepted else None,
-            auth_key=_text(params.get("authKey")) or binding.auth_key,
-            device_name=binding.name,
+            accepted=accepted,
+            now=self.backend.clock.now(),
+            auth_key=_text(params.get("authKey")),
         )
-        state.shares.append(share)
         return share.share_code
 
     # ----- unbinding and share management -----

@@ -11,7 +11,7 @@ from aiohttp import web
 
 from .app import build_app
 from .faults import FaultSet
-from .state import SHARE_ACCEPTED, SHARE_PENDING, Clock, Share, SimulatorState
+from .state import Clock, SimulatorState
 from .tokens import DEFAULT_ACCESS_LIFETIME, DEFAULT_REFRESH_LIFETIME, TokenStore
 
 if TYPE_CHECKING:
@@ -356,20 +356,12 @@ class CloudSimulator:
         binding = self.state.binding_of(owner_uid, pk, dk)
         if binding is None or recipient_uid not in self.state.users:
             raise KeyError((owner_uid, recipient_uid, pk, dk))
-        now = self.clock.now()
-        share = Share(
-            share_code=secrets.token_hex(16),
-            owner_uid=owner_uid,
-            recipient_uid=recipient_uid,
-            pk=pk,
-            dk=dk,
+        share = self.state.add_share(
+            binding,
+            recipient_uid,
             cover_mark=cover_mark,
             sharing_expire_at=sharing_expire_at,
-            status=SHARE_ACCEPTED if accepted else SHARE_PENDING,
-            created_at=now,
-            accepted_at=now if accepted else None,
-            auth_key=binding.auth_key,
-            device_name=binding.name,
+            accepted=accepted,
+            now=self.clock.now(),
         )
-        self.state.shares.append(share)
         return share.share_code

@@ -10,6 +10,7 @@ the wire's epoch milliseconds.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import time
 import tomllib
 from dataclasses import dataclass, field
@@ -476,6 +477,48 @@ class SimulatorState:
         return [s for s in self.shares if (s.pk, s.dk) == (pk, dk) and s.status == SHARE_ACCEPTED and s.is_live(now_ms)]
 
     # ----- changes -----
+
+    def add_share(
+        self,
+        binding: Binding,
+        recipient_uid: str,
+        *,
+        cover_mark: int,
+        sharing_expire_at: int | None,
+        accepted: bool,
+        now: float,
+        auth_key: str | None = None,
+    ) -> Share:
+        """Record a new share of an owner's binding, with a fresh share code.
+
+        Args:
+            binding: The owner's binding of the device.
+            recipient_uid: The invited user.
+            cover_mark: 1 replace, 2 add, 3 replace only when extended.
+            sharing_expire_at: End of the recipient's access in epoch ms, or ``None``.
+            accepted: Whether the recipient already has it (e.g. it replaces an accepted share).
+            now: The simulator's clock.
+            auth_key: The authKey sent with the share; the binding's when ``None`` or empty.
+
+        Returns:
+            The share, appended to ``shares``.
+        """
+        share = Share(
+            share_code=secrets.token_hex(16),
+            owner_uid=binding.uid,
+            recipient_uid=recipient_uid,
+            pk=binding.pk,
+            dk=binding.dk,
+            cover_mark=cover_mark,
+            sharing_expire_at=sharing_expire_at,
+            status=SHARE_ACCEPTED if accepted else SHARE_PENDING,
+            created_at=now,
+            accepted_at=now if accepted else None,
+            auth_key=auth_key or binding.auth_key,
+            device_name=binding.name,
+        )
+        self.shares.append(share)
+        return share
 
     def remove_bindings_of_device(self, pk: str, dk: str, *, except_uid: str | None = None) -> None:
         """Drop the device's bindings (rotation mode) and revoke the shares their owners made.
