@@ -22,9 +22,9 @@ from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from custom_components.quectel_iot.api import BindByDkRequest, BindOptions
 from custom_components.quectel_iot.api import Device as ApiDevice
-from custom_components.quectel_iot.binding import async_bind_by_dk
 from custom_components.quectel_iot.const import DOMAIN
-from custom_components.quectel_iot.coordinator import REFRESH_COOLDOWN, HiddenDevices, device_name, scan_interval
+from custom_components.quectel_iot.coordinator import REFRESH_COOLDOWN, HiddenDevices, scan_interval
+from custom_components.quectel_iot.devices import listed_device_info
 from quectel_simulator import Binding, CloudSimulator, Device, Fault
 from tests.common import (
     CELL_DK_BOUND,
@@ -413,7 +413,7 @@ async def test_names_for_unnamed_devices(hass: HomeAssistant, simulator: CloudSi
     device = registry_device(hass, entry, CELL_PK, "c0ffee000003")
     assert device is not None
     assert device.name == "GPS Tracker 0003"
-    assert device_name(ApiDevice.from_api({"productKey": "pk01", "deviceKey": "abcdef"})) == "abcdef"
+    assert listed_device_info(ApiDevice.from_api({"productKey": "pk01", "deviceKey": "abcdef"}))["name"] == "abcdef"
 
 
 async def test_hiding_an_unlisted_device_changes_nothing_shown(
@@ -432,8 +432,8 @@ async def test_hiding_an_unlisted_device_changes_nothing_shown(
 async def test_a_bind_outside_the_actions_is_picked_up(
     hass: HomeAssistant, simulator: CloudSimulator, entry: Any
 ) -> None:
-    # Bluetooth discovery and the options bind through binding.py directly, not through an action.
-    await async_bind_by_dk(hass, entry, BindByDkRequest(CELL_PK, CELL_DK_FREE, BindOptions(device_name="Van")))
+    # Bluetooth discovery and the options bind through the account object directly, not through an action.
+    await entry.runtime_data.async_bind_by_dk(BindByDkRequest(CELL_PK, CELL_DK_FREE, BindOptions(device_name="Van")))
     await hass.async_block_till_done()
     assert polls(simulator) == 0
     await advance(hass, REFRESH_COOLDOWN + 1)

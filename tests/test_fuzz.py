@@ -205,8 +205,16 @@ def registered_schemas() -> dict[str, Any]:
 SCHEMAS = registered_schemas()
 
 
+# Unknown and unloaded entries are refused by Home Assistant's own entry lookup, in its own words.
+HA_ENTRY_REFUSALS = {"service_config_entry_not_found", "service_config_entry_not_loaded"}
+
+
 def check_refusal(err: ServiceValidationError) -> None:
     """A refusal names one of our translation keys and gives every placeholder its message uses."""
+    if err.translation_key in HA_ENTRY_REFUSALS:
+        assert err.translation_domain == "homeassistant"
+        assert err.translation_placeholders
+        return
     assert err.translation_domain == DOMAIN
     assert err.translation_key in TRANSLATIONS["exceptions"]
     template = TRANSLATIONS["exceptions"][err.translation_key]["message"]
@@ -287,8 +295,7 @@ async def test_action_never_fails_unhandled_and_refused_input_sends_nothing(
         # Refused before any request: by the schema, or by the handler's own checks (entry, product secret).
         assert simulator.requests == []
         assert accepted or outcome.translation_key not in {
-            "entry_not_found",
-            "entry_not_loaded",
+            *HA_ENTRY_REFUSALS,
             "product_secret_missing",
         }
     elif outcome is not None:

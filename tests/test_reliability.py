@@ -109,7 +109,7 @@ def fast_client(request: pytest.FixtureRequest) -> Any:
     params = getattr(request.node, "callspec", None)
     timeout = REQUEST_TIMEOUT if params is not None and params.params.get("name") == "timeout" else 10.0
     fast = partial(QuecCloudClient, request_timeout=timeout, retry_backoff=0.01)
-    with patch("custom_components.quectel_iot.account.QuecCloudClient", fast):
+    with patch("custom_components.quectel_iot.login.QuecCloudClient", fast):
         yield
 
 
@@ -360,7 +360,7 @@ async def test_reads_back_off_between_attempts(
     hass: HomeAssistant, simulator: CloudSimulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(
-        "custom_components.quectel_iot.account.QuecCloudClient",
+        "custom_components.quectel_iot.login.QuecCloudClient",
         partial(QuecCloudClient, request_timeout=10.0, retry_backoff=0.2),
     )
     simulator.faults.add(fault("http_500", "userInfo", count=2))

@@ -7,27 +7,20 @@ from typing import TYPE_CHECKING, Final
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv
 
-from .account import build_client
-from .api import (
-    QuecAuthenticationError,
-    QuecConnectionError,
-    QuecError,
-    QuecRateLimitError,
-    QuecTokenError,
-    TokenPair,
-)
+from .account import QuecAccount
 from .const import CONF_TOKENS, DOMAIN
-from .coordinator import HiddenDevices, QuecDeviceCoordinator
-from .data import QuecConfigEntry, QuecRuntimeData
-from .errors import wait_minutes
+from .coordinator import HiddenDevices
+from .login import build_client
 from .services import async_setup_services
 
 if TYPE_CHECKING:
     from homeassistant.helpers.device_registry import DeviceEntry
     from homeassistant.helpers.typing import ConfigType
+
+    from .api import TokenPair
+    from .data import QuecConfigEntry
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 PLATFORMS: Final = [Platform.BINARY_SENSOR]
@@ -46,32 +39,10 @@ async def async_setup_entry(hass: HomeAssistant, entry: QuecConfigEntry) -> bool
     def _save_tokens(tokens: TokenPair) -> None:
         hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_TOKENS: tokens.as_dict()})
 
-    client = build_client(hass, entry.data, on_tokens_updated=_save_tokens)
-    try:
-        user_info = await client.get_user_info()
-    except (QuecAuthenticationError, QuecTokenError) as err:
-        raise ConfigEntryAuthFailed(translation_domain=DOMAIN, translation_key="auth_failed") from err
-    except QuecRateLimitError as err:
-        raise ConfigEntryNotReady(
-            translation_domain=DOMAIN,
-            translation_key="rate_limited",
-            translation_placeholders={"wait": wait_minutes(err.retry_after), "code": str(err.code)},
-        ) from err
-    except QuecConnectionError as err:
-        raise ConfigEntryNotReady(
-            translation_domain=DOMAIN,
-            translation_key="cannot_connect",
-            translation_placeholders={"base_url": client.base_url, "error": str(err)},
-        ) from err
-    except QuecError as err:
-        raise ConfigEntryNotReady(
-            translation_domain=DOMAIN,
-            translation_key="cloud_error",
-            translation_placeholders={"code": str(err.code), "message": str(err)},
-        ) from err
-    coordinator = QuecDeviceCoordinator(hass, entry, client)
-    await coordinator.async_config_entry_first_refresh()
-    entry.runtime_data = QuecRuntimeData(client=client, user_info=user_info, coordinator=coordinator)
+    account = QuecAccount(hass, entry, build_client(hass, entry.data, on_tokens_updated=_save_tokens))
+    # Setup errors (not ready, credentials rejected) come from the coordinator's setup step: one place for them.
+    await account.coordinator.async_config_entry_first_refresh()
+    entry.runtime_data = account
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
 

@@ -1,108 +1,148 @@
-"""Turning config entry data into an account: credentials, title, unique id and a client."""
+"""The account: one object per loaded entry that owns the cloud client, the device list and every cloud action.
+
+Actions, flows and forms are thin adapters over it: they check their input and build a request (``bind_requests.py``),
+and the account sends it. Every call goes through one wrapper that turns an API exception into a translated Home
+Assistant error and starts reauth when the cloud rejects the credentials. After a bind the account registers the device
+and tells the device list directly, so the device shows at once and the list is read again (once, for a burst).
+"""
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 
-from homeassistant.const import CONF_PASSWORD
-from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers import device_registry as dr
 
-from .api import Credentials, EmailCredentials, PhoneCredentials, QuecCloudClient, Region, TokenPair
-from .const import (
-    CONF_ACCOUNT,
-    CONF_BASE_URL,
-    CONF_INTERNATIONAL_CODE,
-    CONF_REGION,
-    CONF_TOKENS,
-    CONF_USER_DOMAIN,
-    CONF_USER_DOMAIN_SECRET,
-    DEFAULT_INTERNATIONAL_CODE,
-)
+from .api import QuecError
+from .const import LOGGER
+from .coordinator import QuecDeviceCoordinator
+from .devices import device_info, device_key_of
+from .errors import is_credential_error, to_home_assistant_error
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Awaitable, Mapping
 
+    from homeassistant.config_entries import ConfigEntry
     from homeassistant.core import HomeAssistant
 
-    from .api.client import TokensCallback
-
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_PHONE = re.compile(r"^\+?[0-9][0-9 \-]{3,19}$")
-_INTERNATIONAL_CODE = re.compile(r"^\+?[0-9]{1,4}$")
-
-
-def is_email(account: str) -> bool:
-    """Whether the account is an email address (otherwise it is a phone number)."""
-    return "@" in account
-
-
-def normalize_international_code(code: str | None) -> str:
-    """``"+86"`` -> ``"86"``; raises ``ValueError`` for anything that is not 1-4 digits."""
-    code = (code or DEFAULT_INTERNATIONAL_CODE).strip()
-    if not _INTERNATIONAL_CODE.match(code):
-        raise ValueError("invalid international code")
-    return code.lstrip("+")
-
-
-def normalize_account(account: str, international_code: str | None) -> tuple[str, str]:
-    """Validate the account; return it cleaned, with the international code to use ("" for an email).
-
-    A phone number written with its country prefix (``+86 138...``) loses that prefix, so the cloud receives the
-    national number and the code separately.
-    """
-    account = account.strip()
-    if is_email(account):
-        if not _EMAIL.match(account):
-            raise ValueError("invalid email address")
-        return account, ""
-    if not _PHONE.match(account):
-        raise ValueError("invalid phone number")
-    code = normalize_international_code(international_code)
-    digits = re.sub(r"[ \-]", "", account)
-    if digits.startswith("+"):
-        digits = digits[1:]
-        if digits.startswith(code) and len(digits) > len(code) + 3:
-            digits = digits[len(code) :]
-    return digits, code
-
-
-def credentials_from_data(data: Mapping[str, Any]) -> Credentials:
-    """The login credentials stored in an entry (or given to a flow)."""
-    account = str(data[CONF_ACCOUNT])
-    if is_email(account):
-        return EmailCredentials(account, str(data[CONF_PASSWORD]))
-    return PhoneCredentials(
-        account, str(data[CONF_PASSWORD]), str(data.get(CONF_INTERNATIONAL_CODE) or DEFAULT_INTERNATIONAL_CODE)
+    from .api import (
+        BindByDkRequest,
+        BindResult,
+        Family,
+        PureBleBindRequest,
+        PureBleBindResult,
+        QuecCloudClient,
+        Room,
+        ShareRequest,
+        ShareResult,
+        UserInfo,
+        WifiBindRequest,
+        WifiBindResult,
     )
+    from .api.models import DeviceShare, UnbindRequest, UnbindResult
 
 
-def account_title(data: Mapping[str, Any]) -> str:
-    """The entry title: the email, or ``+<code> <phone>``."""
-    account = str(data[CONF_ACCOUNT])
-    if is_email(account):
-        return account
-    return f"+{data.get(CONF_INTERNATIONAL_CODE) or DEFAULT_INTERNATIONAL_CODE} {account}"
+class QuecAccount:
+    """A signed-in cloud account: its client, its device list, and the actions on its devices."""
 
+    def __init__(self, hass: HomeAssistant, entry: ConfigEntry, client: QuecCloudClient) -> None:
+        """Own the client; the device list starts with the entry's first refresh."""
+        self.hass = hass
+        self.entry = entry
+        self.client = client
+        self.coordinator = QuecDeviceCoordinator(hass, entry, client)
 
-def account_unique_id(user_domain: str, uid: str) -> str:
-    """A user id is unique only within its user domain."""
-    return f"{user_domain}:{uid}".lower()
+    @property
+    def user_info(self) -> UserInfo:
+        """The account as the cloud describes it (read once at setup)."""
+        assert self.coordinator.user_info is not None
+        return self.coordinator.user_info
 
+    @property
+    def options(self) -> Mapping[str, Any]:
+        """The entry's options (binding defaults, product secrets)."""
+        return self.entry.options
 
-def build_client(
-    hass: HomeAssistant, data: Mapping[str, Any], *, on_tokens_updated: TokensCallback | None = None
-) -> QuecCloudClient:
-    """A client on Home Assistant's shared session (TLS verification on), from entry or flow data."""
-    stored_tokens = data.get(CONF_TOKENS)
-    region = Region(data[CONF_REGION])
-    return QuecCloudClient(
-        async_get_clientsession(hass),
-        user_domain=str(data[CONF_USER_DOMAIN]),
-        user_domain_secret=str(data[CONF_USER_DOMAIN_SECRET]),
-        region=region,
-        base_url=data.get(CONF_BASE_URL) if region is Region.CUSTOM else None,
-        credentials=credentials_from_data(data),
-        tokens=TokenPair.from_dict(stored_tokens) if stored_tokens else None,
-        on_tokens_updated=on_tokens_updated,
-    )
+    async def _call[T](self, call: Awaitable[T]) -> T:
+        """The one way to the cloud: API errors become translated HA errors; rejected credentials start reauth."""
+        try:
+            return await call
+        except QuecError as err:
+            if is_credential_error(err):
+                LOGGER.warning("The cloud rejected the credentials of %s; asking to sign in again", self.entry.title)
+                self.entry.async_start_reauth(self.hass)
+            raise to_home_assistant_error(err) from err
+
+    async def _device_bound(
+        self, product_key: str, device_key: str, *, device_name: str | None, product_name: str | None = None
+    ) -> None:
+        """Show a newly bound device at once, un-hide it, and have the list read again soon."""
+        dr.async_get(self.hass).async_get_or_create(
+            config_entry_id=self.entry.entry_id,
+            **device_info(product_key, device_key, device_name=device_name, product_name=product_name),
+        )
+        await self.coordinator.async_device_bound(device_key_of(product_key, device_key))
+
+    # --- binding (never retried: binds are not idempotent) ----------------------------------------------------------
+
+    async def async_bind_by_dk(self, request: BindByDkRequest) -> BindResult:
+        """Bind a pre-registered (e.g. cellular) device by its product and device keys."""
+        result = await self._call(self.client.bind_by_dk(request))
+        await self._device_bound(request.product_key, request.device_key, device_name=request.options.device_name)
+        return result
+
+    async def async_bind_wifi(self, request: WifiBindRequest) -> WifiBindResult:
+        """Bind a Wi-Fi device with the binding code it reported to the cloud."""
+        result = await self._call(self.client.bind_by_wifi(request))
+        await self._device_bound(
+            request.product_key,
+            request.device_key,
+            device_name=request.options.device_name,
+            product_name=result.product_name,
+        )
+        return result
+
+    async def async_bind_ble(self, request: PureBleBindRequest) -> PureBleBindResult:
+        """Bind a Bluetooth-only device (binding secret encrypted with the product secret)."""
+        result = await self._call(self.client.bind_by_pure_ble(request))
+        await self._device_bound(request.product_key, request.device_key, device_name=request.options.device_name)
+        return result
+
+    async def async_unbind(self, request: UnbindRequest) -> UnbindResult:
+        """Unbind a device in the cloud (never retried); it leaves Home Assistant with the refresh that follows."""
+        result = await self._call(self.client.unbind_device(request))
+        await self.coordinator.async_request_refresh()
+        return result
+
+    # --- sharing ----------------------------------------------------------------------------------------------------
+
+    async def async_share(self, request: ShareRequest) -> ShareResult:
+        """Invite one user to a device the account owns."""
+        return await self._call(self.client.share_device(request))
+
+    async def async_accept_share(self, share_code: str, device_name: str | None) -> None:
+        """Accept a share; the device joins Home Assistant with the refresh that follows."""
+        await self._call(self.client.accept_share(share_code, device_name))
+        await self.coordinator.async_request_refresh()
+
+    async def async_revoke_share(self, share_code: str) -> None:
+        """End a share this account made (the recipient loses the device)."""
+        await self._call(self.client.revoke_share(share_code))
+        await self.coordinator.async_request_refresh()
+
+    async def async_list_shares(self, product_key: str, device_key: str) -> list[DeviceShare]:
+        """The shares of a device this account owns."""
+        return await self._call(self.client.get_device_shares(product_key, device_key))
+
+    # --- homes (for the binding defaults) ---------------------------------------------------------------------------
+
+    async def async_home_mode(self) -> bool:
+        """Whether the account binds into homes (then a bind may name a home and a room)."""
+        return (await self._call(self.client.get_family_mode_config())).enabled
+
+    async def async_families(self) -> list[Family]:
+        """The account's homes."""
+        return await self._call(self.client.get_families())
+
+    async def async_rooms(self, family_id: str) -> list[Room]:
+        """The rooms of one home."""
+        return await self._call(self.client.get_rooms(family_id))

@@ -1,19 +1,17 @@
 """The Bluetooth binding form, shared by the discovery flow and the options flow's "bind nearby" step.
 
-Both collect the same fields (the action's names), check them with the action's rules, and bind through
-``binding.async_bind_ble``: one code path for pure-BLE binding, whichever way the user arrives.
+Both collect the action's fields, check them with the action's own validators (``validation.py``), build the request
+with the action's builder (``bind_requests.py``) and bind through the account: one code path for pure-BLE binding,
+whichever way the user arrives.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
 import probatio as vol
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.selector import (
     BooleanSelector,
     SelectOptionDict,
@@ -25,28 +23,45 @@ from homeassistant.helpers.selector import (
     TextSelectorType,
 )
 
-from .api import PureBleBindRequest
-from .binding import async_bind_ble, device_identifier, resolve_bind_options
-from .const import DOMAIN, OPT_PRODUCT_SECRETS
-from .validation import BINDING_CODE_PATTERN, DEVICE_NAME_MAX_LENGTH, RANDOM_LENGTH, is_valid_product_secret
+from . import validation as v
+from .bind_requests import pure_ble_bind_request, saved_product_secret
+from .const import (
+    ATTR_BINDING_CODE,
+    ATTR_BINDING_SECRET,
+    ATTR_CAPABILITIES,
+    ATTR_CONFIG_ENTRY_ID,
+    ATTR_DEVICE_KEY,
+    ATTR_DEVICE_NAME,
+    ATTR_DEVICE_PASSWORD,
+    ATTR_ENCRYPTED_BINDING_CODE,
+    ATTR_PRODUCT_KEY,
+    ATTR_PRODUCT_SECRET,
+    ATTR_RANDOM,
+    ATTR_SAVE_PRODUCT_SECRET,
+    OPT_PRODUCT_SECRETS,
+)
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from homeassistant.core import HomeAssistant
 
     from .api import QuecAdvertisement
     from .data import QuecConfigEntry
 
-CONF_CONFIG_ENTRY_ID: Final = "config_entry_id"
-CONF_BINDING_CODE: Final = "binding_code"
-CONF_ENCRYPTED_BINDING_CODE: Final = "encrypted_binding_code"
-CONF_BINDING_SECRET: Final = "binding_secret"  # noqa: S105 - a field name
-CONF_DEVICE_PASSWORD: Final = "device_password"  # noqa: S105 - a field name
-CONF_DEVICE_NAME: Final = "device_name"
-CONF_PRODUCT_SECRET: Final = "product_secret"  # noqa: S105 - a field name
-CONF_SAVE_PRODUCT_SECRET: Final = "save_product_secret"  # noqa: S105 - a field name
-CONF_RANDOM: Final = "random"
-
 _PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
+
+# The form's fields and their validators (the action's); the product secret is checked apart (it may come saved).
+_FORM_FIELDS: Final[dict[str, Callable[[Any], Any]]] = {
+    ATTR_BINDING_CODE: v.binding_code,
+    ATTR_ENCRYPTED_BINDING_CODE: v.encrypted_binding_code,
+    ATTR_RANDOM: v.random_value,
+    ATTR_BINDING_SECRET: v.text(),
+    ATTR_DEVICE_PASSWORD: v.text(),
+    ATTR_DEVICE_NAME: v.device_name,
+}
+# Where a form words a refusal differently from the action (keys of ``config.error`` / ``options.error``).
+_FORM_ERROR: Final = {"text_too_long": "device_name_too_long", "invalid_text": "required"}
 
 
 def device_label(advertisement: QuecAdvertisement, local_name: str | None) -> str:
@@ -55,43 +70,29 @@ def device_label(advertisement: QuecAdvertisement, local_name: str | None) -> st
     return f"{local_name or 'Quectel BLE'} ({product_key} / {device_key})"
 
 
-def is_in_registry(hass: HomeAssistant, product_key: str, device_key: str) -> bool:
-    """Whether any account already has this device in Home Assistant."""
-    registry = dr.async_get(hass)
-    identifier = device_identifier(product_key, device_key)
-    return any(
-        registry.async_get_device_by_identifier(identifier, entry.entry_id) is not None
-        for entry in hass.config_entries.async_entries(DOMAIN, include_ignore=False)
-    )
-
-
 def known_product_secret(entries: list[QuecConfigEntry], product_key: str) -> str | None:
-    """A product secret saved in any of these accounts' options."""
-    for entry in entries:
-        secret: str | None = entry.options.get(OPT_PRODUCT_SECRETS, {}).get(product_key)
-        if secret:
-            return secret
-    return None
+    """A product secret saved in any of these accounts' options (to pre-fill the form)."""
+    return saved_product_secret([entry.options for entry in entries], product_key)
 
 
 def bind_schema(accounts: list[QuecConfigEntry] | None) -> vol.Schema:
     """The form; ``accounts`` adds the account picker (only when there is more than one)."""
     fields: dict[vol.Marker, Any] = {}
     if accounts:
-        fields[vol.Required(CONF_CONFIG_ENTRY_ID)] = SelectSelector(
+        fields[vol.Required(ATTR_CONFIG_ENTRY_ID)] = SelectSelector(
             SelectSelectorConfig(
                 options=[SelectOptionDict(value=entry.entry_id, label=entry.title) for entry in accounts],
                 mode=SelectSelectorMode.DROPDOWN,
             )
         )
-    fields[vol.Optional(CONF_BINDING_CODE)] = TextSelector()
-    fields[vol.Optional(CONF_ENCRYPTED_BINDING_CODE)] = TextSelector()
-    fields[vol.Optional(CONF_RANDOM)] = TextSelector()
-    fields[vol.Required(CONF_BINDING_SECRET)] = _PASSWORD
-    fields[vol.Optional(CONF_DEVICE_PASSWORD)] = _PASSWORD
-    fields[vol.Optional(CONF_DEVICE_NAME)] = TextSelector()
-    fields[vol.Optional(CONF_PRODUCT_SECRET)] = _PASSWORD
-    fields[vol.Required(CONF_SAVE_PRODUCT_SECRET, default=True)] = BooleanSelector()
+    fields[vol.Optional(ATTR_BINDING_CODE)] = TextSelector()
+    fields[vol.Optional(ATTR_ENCRYPTED_BINDING_CODE)] = TextSelector()
+    fields[vol.Optional(ATTR_RANDOM)] = TextSelector()
+    fields[vol.Required(ATTR_BINDING_SECRET)] = _PASSWORD
+    fields[vol.Optional(ATTR_DEVICE_PASSWORD)] = _PASSWORD
+    fields[vol.Optional(ATTR_DEVICE_NAME)] = TextSelector()
+    fields[vol.Optional(ATTR_PRODUCT_SECRET)] = _PASSWORD
+    fields[vol.Required(ATTR_SAVE_PRODUCT_SECRET, default=True)] = BooleanSelector()
     return vol.Schema(fields)
 
 
@@ -104,77 +105,54 @@ class BindOutcome:
     bound: bool = False
 
 
-def _clean(user_input: dict[str, Any], key: str) -> str:
-    value = user_input.get(key)
-    return value.strip() if isinstance(value, str) else ""
-
-
-def _binding_code_errors(user_input: dict[str, Any]) -> dict[str, str]:
-    code = _clean(user_input, CONF_BINDING_CODE)
-    encrypted = _clean(user_input, CONF_ENCRYPTED_BINDING_CODE)
-    if bool(code) == bool(encrypted):
-        return {"base": "binding_code_choice"}
-    if code:
-        return {} if BINDING_CODE_PATTERN.match(code) else {CONF_BINDING_CODE: "invalid_binding_code"}
-    try:
-        base64.b64decode(encrypted, validate=True)
-    except binascii.Error:
-        return {CONF_ENCRYPTED_BINDING_CODE: "invalid_encrypted_binding_code"}
-    # The device encrypted its code with its own random: without it the cloud cannot decrypt.
-    return {} if _clean(user_input, CONF_RANDOM) else {CONF_RANDOM: "random_required"}
-
-
-def _validate(user_input: dict[str, Any], product_secret: str) -> dict[str, str]:
-    errors = _binding_code_errors(user_input)
-    random = _clean(user_input, CONF_RANDOM)
-    if random and not (len(random) == RANDOM_LENGTH and random.isascii() and random.isalnum()):
-        errors[CONF_RANDOM] = "invalid_random"
-    if not _clean(user_input, CONF_BINDING_SECRET):
-        errors[CONF_BINDING_SECRET] = "required"
-    if len(_clean(user_input, CONF_DEVICE_NAME)) > DEVICE_NAME_MAX_LENGTH:
-        errors[CONF_DEVICE_NAME] = "device_name_too_long"
-    if not product_secret:
-        errors[CONF_PRODUCT_SECRET] = "product_secret_missing"
-    elif not is_valid_product_secret(product_secret):
-        errors[CONF_PRODUCT_SECRET] = "invalid_product_secret"
-    return errors
+def _checked_fields(user_input: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """The typed fields (blank ones left out), and the form's errors."""
+    fields: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for name, validate in _FORM_FIELDS.items():
+        value = user_input.get(name)
+        if isinstance(value, str):
+            value = value.strip()
+        if not value and name != ATTR_BINDING_SECRET:
+            continue
+        try:
+            fields[name] = validate(value)
+        except v.FieldInvalid as err:
+            errors[name] = _FORM_ERROR.get(err.reason, err.reason)
+    if errors.keys().isdisjoint({ATTR_BINDING_CODE, ATTR_ENCRYPTED_BINDING_CODE, ATTR_RANDOM}):
+        try:
+            v.check_binding_code(fields)
+        except v.FieldInvalid as err:
+            errors[str(err.path[0]) if err.path else "base"] = err.reason
+    return fields, errors
 
 
 async def async_bind_from_form(
     hass: HomeAssistant, entry: QuecConfigEntry, advertisement: QuecAdvertisement, user_input: dict[str, Any]
 ) -> BindOutcome:
-    """Check the form, then bind through the same code path as the ``bind_ble`` action."""
+    """Check the form, then bind through the same builder and account call as the ``bind_ble`` action."""
     assert advertisement.identity is not None
     product_key, device_key = advertisement.identity
-    product_secret = user_input.get(CONF_PRODUCT_SECRET) or known_product_secret([entry], product_key) or ""
-    errors = _validate(user_input, product_secret)
+    fields, errors = _checked_fields(user_input)
+    product_secret = user_input.get(ATTR_PRODUCT_SECRET) or known_product_secret([entry], product_key) or ""
+    if not product_secret:
+        errors[ATTR_PRODUCT_SECRET] = "product_secret_missing"
+    elif not v.is_valid_product_secret(product_secret):
+        errors[ATTR_PRODUCT_SECRET] = "invalid_product_secret"
     if errors:
         return BindOutcome(errors=errors)
-    code = _clean(user_input, CONF_BINDING_CODE)
-    request = PureBleBindRequest(
-        product_key=product_key,
-        device_key=device_key,
-        product_secret=product_secret,
-        binding_secret=_clean(user_input, CONF_BINDING_SECRET),
-        binding_code=code.upper() if code else None,
-        encrypted_binding_code=_clean(user_input, CONF_ENCRYPTED_BINDING_CODE) or None,
-        device_password=_clean(user_input, CONF_DEVICE_PASSWORD) or None,
-        random=_clean(user_input, CONF_RANDOM) or None,
-        options=resolve_bind_options(
-            entry,
-            device_name=_clean(user_input, CONF_DEVICE_NAME) or None,
-            # What the device advertises about itself beats a general default.
-            capabilities=advertisement.capabilities,
-        ),
-    )
+    fields |= {ATTR_PRODUCT_KEY: product_key, ATTR_DEVICE_KEY: device_key}
+    if advertisement.capabilities is not None:
+        # What the device advertises about itself beats a general default.
+        fields[ATTR_CAPABILITIES] = advertisement.capabilities
     try:
-        await async_bind_ble(hass, entry, request)
+        await entry.runtime_data.async_bind_ble(pure_ble_bind_request(entry.options, fields, product_secret))
     except HomeAssistantError as err:
         return BindOutcome(errors={"base": "bind_failed"}, placeholders={"error": str(err)})
-    if user_input.get(CONF_SAVE_PRODUCT_SECRET) and entry.options.get(OPT_PRODUCT_SECRETS, {}).get(product_key) != (
-        product_secret
-    ):
-        secrets = {**entry.options.get(OPT_PRODUCT_SECRETS, {}), product_key: product_secret}
+    saved = entry.options.get(OPT_PRODUCT_SECRETS, {})
+    if user_input.get(ATTR_SAVE_PRODUCT_SECRET) and saved.get(product_key) != product_secret:
         # Options change without a reload: nothing loaded depends on the product secrets.
-        hass.config_entries.async_update_entry(entry, options={**entry.options, OPT_PRODUCT_SECRETS: secrets})
+        hass.config_entries.async_update_entry(
+            entry, options={**entry.options, OPT_PRODUCT_SECRETS: {**saved, product_key: product_secret}}
+        )
     return BindOutcome(bound=True)

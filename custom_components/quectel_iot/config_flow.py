@@ -20,7 +20,6 @@ from homeassistant.helpers.selector import (
 )
 from yarl import URL
 
-from .account import account_title, account_unique_id, build_client, normalize_account
 from .api import (
     QuecAdvertisement,
     QuecAuthenticationError,
@@ -33,16 +32,10 @@ from .api import (
     TokenPair,
     parse_advertisement,
 )
-from .ble_binding import (
-    CONF_CONFIG_ENTRY_ID,
-    CONF_PRODUCT_SECRET,
-    async_bind_from_form,
-    bind_schema,
-    device_label,
-    is_in_registry,
-    known_product_secret,
-)
+from .ble_binding import async_bind_from_form, bind_schema, device_label, known_product_secret
 from .const import (
+    ATTR_CONFIG_ENTRY_ID,
+    ATTR_PRODUCT_SECRET,
     CONF_ACCOUNT,
     CONF_BASE_URL,
     CONF_INTERNATIONAL_CODE,
@@ -54,7 +47,9 @@ from .const import (
     DOMAIN,
     LOGGER,
 )
+from .devices import is_in_registry
 from .errors import wait_minutes
+from .login import account_title, account_unique_id, build_client, normalize_account
 from .options_flow import QuecOptionsFlow
 
 if TYPE_CHECKING:
@@ -320,7 +315,7 @@ class QuecConfigFlow(ConfigFlow, domain=DOMAIN):
         placeholders = {"name": device_label(self._advertisement, self._discovery.name), "error": ""}
         if user_input is not None:
             entry = next(
-                (item for item in accounts if item.entry_id == user_input.get(CONF_CONFIG_ENTRY_ID)), accounts[0]
+                (item for item in accounts if item.entry_id == user_input.get(ATTR_CONFIG_ENTRY_ID)), accounts[0]
             )
             outcome = await async_bind_from_form(self.hass, entry, self._advertisement, user_input)
             if outcome.bound:
@@ -333,7 +328,7 @@ class QuecConfigFlow(ConfigFlow, domain=DOMAIN):
             errors = outcome.errors
             placeholders.update(outcome.placeholders)
         product_key = self._advertisement.identity[0]
-        suggested = user_input or {CONF_PRODUCT_SECRET: known_product_secret(accounts, product_key) or ""}
+        suggested = user_input or {ATTR_PRODUCT_SECRET: known_product_secret(accounts, product_key) or ""}
         self._set_confirm_only()
         return self.async_show_form(
             step_id="bluetooth_confirm",

@@ -1,24 +1,9 @@
-"""Runtime data of a config entry, and its typed alias."""
+"""The typed config entry of an account: its runtime data is the account object."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
 from homeassistant.config_entries import ConfigEntry
 
-if TYPE_CHECKING:
-    from .api import QuecCloudClient, UserInfo
-    from .coordinator import QuecDeviceCoordinator
+from .account import QuecAccount
 
-
-@dataclass(slots=True)
-class QuecRuntimeData:
-    """What a loaded account entry holds."""
-
-    client: QuecCloudClient
-    user_info: UserInfo
-    coordinator: QuecDeviceCoordinator
-
-
-type QuecConfigEntry = ConfigEntry[QuecRuntimeData]
+type QuecConfigEntry = ConfigEntry[QuecAccount]

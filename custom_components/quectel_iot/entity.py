@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
-from .coordinator import QuecDeviceCoordinator, device_info
+from .coordinator import QuecDeviceCoordinator
+from .devices import listed_device_info
 
 if TYPE_CHECKING:
     from homeassistant.helpers.entity import EntityDescription
@@ -30,7 +31,7 @@ class QuecDeviceEntity(CoordinatorEntity[QuecDeviceCoordinator]):
         self._key = key
         entry = coordinator.config_entry
         self._attr_unique_id = f"{entry.unique_id or entry.entry_id}_{key}_{description.key}"
-        self._attr_device_info = device_info(coordinator.data[key])
+        self._attr_device_info = listed_device_info(coordinator.data[key])
 
     @property
     def cloud_device(self) -> Device | None:

@@ -1,10 +1,11 @@
-"""Turning the client's exceptions into translated Home Assistant errors."""
+"""Turning the client's exceptions into translated Home Assistant errors (actions, flows, setup and polls)."""
 
 from __future__ import annotations
 
 import math
 
-from homeassistant.exceptions import HomeAssistantError
+from homeassistant.exceptions import ConfigEntryAuthFailed, HomeAssistantError
+from homeassistant.helpers.update_coordinator import UpdateFailed
 
 from .api import (
     QuecApiError,
@@ -64,4 +65,34 @@ def to_home_assistant_error(err: QuecError) -> HomeAssistantError:
         translation_domain=DOMAIN,
         translation_key="cloud_error",
         translation_placeholders={"code": code, "message": message},
+    )
+
+
+def setup_error(err: QuecError, base_url: str) -> HomeAssistantError:
+    """A failed first contact at setup: reauth for rejected credentials, else "not ready" with the reason in words.
+
+    Raised from the coordinator's ``_async_setup``; its first refresh turns an ``UpdateFailed`` into
+    ``ConfigEntryNotReady`` with the same translation (Home Assistant retries the setup later).
+    """
+    if is_credential_error(err):
+        return ConfigEntryAuthFailed(translation_domain=DOMAIN, translation_key="auth_failed")
+    if isinstance(err, QuecRateLimitError):
+        key, placeholders = "rate_limited", {"wait": wait_minutes(err.retry_after), "code": str(err.code)}
+    elif isinstance(err, QuecConnectionError):
+        key, placeholders = "cannot_connect", {"base_url": base_url, "error": str(err)}
+    else:
+        key, placeholders = "cloud_error", {"code": str(err.code), "message": str(err)}
+    return UpdateFailed(translation_domain=DOMAIN, translation_key=key, translation_placeholders=placeholders)
+
+
+def update_error(err: QuecError) -> HomeAssistantError:
+    """A failed poll: reauth for rejected credentials, else a translated UpdateFailed (waiting out lockouts)."""
+    if is_credential_error(err):
+        return ConfigEntryAuthFailed(translation_domain=DOMAIN, translation_key="auth_failed")
+    translated = to_home_assistant_error(err)
+    return UpdateFailed(
+        translation_domain=DOMAIN,
+        translation_key=translated.translation_key,
+        translation_placeholders=translated.translation_placeholders,
+        retry_after=err.retry_after if isinstance(err, QuecRateLimitError) else None,
     )

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import probatio as vol
 from homeassistant.components.bluetooth import async_discovered_service_info
 from homeassistant.config_entries import ConfigEntryState, ConfigFlowResult, OptionsFlowWithReload
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.selector import (
     BooleanSelector,
     NumberSelector,
@@ -21,19 +22,12 @@ from homeassistant.helpers.selector import (
     TextSelectorType,
 )
 
-from .api import Family, QuecAdvertisement, QuecCloudClient, QuecError, parse_advertisement
+from .api import Family, QuecAdvertisement, parse_advertisement
 from .api.models import FamilyRole
-from .ble_binding import (
-    CONF_PRODUCT_SECRET as CONF_BLE_PRODUCT_SECRET,
-)
-from .ble_binding import (
-    async_bind_from_form,
-    bind_schema,
-    device_label,
-    is_in_registry,
-    known_product_secret,
-)
+from .ble_binding import async_bind_from_form, bind_schema, device_label, known_product_secret
 from .const import (
+    ATTR_PRODUCT_KEY,
+    ATTR_PRODUCT_SECRET,
     DEFAULT_SCAN_INTERVAL,
     MIN_SCAN_INTERVAL,
     OPT_CAPABILITIES,
@@ -43,10 +37,12 @@ from .const import (
     OPT_ROOM_ID,
     OPT_SCAN_INTERVAL,
 )
+from .devices import is_in_registry
 from .validation import CAPABILITIES_MAX, CAPABILITIES_MIN, PRODUCT_KEY_PATTERN, is_valid_product_secret
 
-CONF_PRODUCT_KEY = "product_key"
-CONF_PRODUCT_SECRET = "product_secret"  # noqa: S105 - a key name
+if TYPE_CHECKING:
+    from .account import QuecAccount
+
 CONF_PRODUCT_KEYS = "product_keys"
 
 _CAPABILITIES_SELECTOR = NumberSelector(
@@ -66,9 +62,9 @@ class QuecOptionsFlow(OptionsFlowWithReload):
         self._chosen: tuple[str | None, QuecAdvertisement] | None = None
 
     @property
-    def _client(self) -> QuecCloudClient:
-        client: QuecCloudClient = self.config_entry.runtime_data.client
-        return client
+    def _account(self) -> QuecAccount:
+        account: QuecAccount = self.config_entry.runtime_data
+        return account
 
     def _save(self, updates: dict[str, Any], removals: tuple[str, ...] = ()) -> ConfigFlowResult:
         options = {key: value for key, value in self.config_entry.options.items() if key not in removals}
@@ -88,12 +84,12 @@ class QuecOptionsFlow(OptionsFlowWithReload):
             return self.async_abort(reason="not_loaded")
         if self._home_mode is None:
             try:
-                self._home_mode = (await self._client.get_family_mode_config()).enabled
+                self._home_mode = await self._account.async_home_mode()
                 if self._home_mode:
-                    families = await self._client.get_families()
+                    families = await self._account.async_families()
                     # A mere member may not bind into a home (5669): offer only homes the account manages.
                     self._families = [family for family in families if family.role != FamilyRole.MEMBER]
-            except QuecError:
+            except HomeAssistantError:
                 return self.async_abort(reason="cannot_connect")
         if user_input is not None:
             common = {
@@ -138,8 +134,8 @@ class QuecOptionsFlow(OptionsFlowWithReload):
             updates = {**self._pending, **({OPT_ROOM_ID: room_id} if room_id else {})}
             return self._save(updates, removals=(OPT_FAMILY_ID, OPT_ROOM_ID, OPT_CAPABILITIES))
         try:
-            rooms = await self._client.get_rooms(family_id)
-        except QuecError:
+            rooms = await self._account.async_rooms(family_id)
+        except HomeAssistantError:
             return self.async_abort(reason="cannot_connect")
         schema = vol.Schema(
             {
@@ -179,18 +175,18 @@ class QuecOptionsFlow(OptionsFlowWithReload):
         """One product key and its 16-character secret; an existing one is replaced."""
         errors: dict[str, str] = {}
         if user_input is not None:
-            product_key = user_input[CONF_PRODUCT_KEY].strip()
-            secret = user_input[CONF_PRODUCT_SECRET]
+            product_key = user_input[ATTR_PRODUCT_KEY].strip()
+            secret = user_input[ATTR_PRODUCT_SECRET]
             if not PRODUCT_KEY_PATTERN.match(product_key):
-                errors[CONF_PRODUCT_KEY] = "invalid_product_key"
+                errors[ATTR_PRODUCT_KEY] = "invalid_product_key"
             if not is_valid_product_secret(secret):
-                errors[CONF_PRODUCT_SECRET] = "invalid_product_secret"
+                errors[ATTR_PRODUCT_SECRET] = "invalid_product_secret"
             if not errors:
                 return self._save({OPT_PRODUCT_SECRETS: {**self._product_secrets(), product_key: secret}})
         schema = vol.Schema(
             {
-                vol.Required(CONF_PRODUCT_KEY): TextSelector(),
-                vol.Required(CONF_PRODUCT_SECRET): TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD)),
+                vol.Required(ATTR_PRODUCT_KEY): TextSelector(),
+                vol.Required(ATTR_PRODUCT_SECRET): TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD)),
             }
         )
         return self.async_show_form(
@@ -275,9 +271,7 @@ class QuecOptionsFlow(OptionsFlowWithReload):
         name, advertisement = self._chosen
         placeholders = {"name": device_label(advertisement, name), "error": ""}
         assert advertisement.identity is not None
-        suggested = {
-            CONF_BLE_PRODUCT_SECRET: known_product_secret([self.config_entry], advertisement.identity[0]) or ""
-        }
+        suggested = {ATTR_PRODUCT_SECRET: known_product_secret([self.config_entry], advertisement.identity[0]) or ""}
         errors: dict[str, str] = {}
         if user_input is not None:
             outcome = await async_bind_from_form(self.hass, self.config_entry, advertisement, user_input)

@@ -1,32 +1,215 @@
-"""Input rules shared by the actions and the flows, checked before any request leaves."""
+"""Input rules shared by the actions, the Bluetooth forms and the options, checked before any request leaves.
+
+Each validator takes a raw value and returns it cleaned, or raises ``FieldInvalid`` with a reason that is also the
+translation key of the refusal (``exceptions.<reason>`` for an action). The action schemas (``schemas.py``) and the
+forms (``ble_binding.py``, ``options_flow.py``) are built from these, so a field is checked the same way wherever it is
+typed.
+"""
 
 from __future__ import annotations
 
+import base64
 import re
-from typing import Final
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Final
 
+import probatio as vol
+from homeassistant.helpers import config_validation as cv
+from homeassistant.util import dt as dt_util
+
+from .api import CoverMode
 from .api.const import CAPABILITIES_MAX, CAPABILITIES_MIN, DEVICE_NAME_MAX_LENGTH, PRODUCT_SECRET_LENGTH, RANDOM_LENGTH
+from .const import ATTR_BINDING_CODE, ATTR_ENCRYPTED_BINDING_CODE, ATTR_RANDOM
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
 
 PRODUCT_KEY_PATTERN: Final = re.compile(r"^[0-9A-Za-z]{4,32}$")
 DEVICE_KEY_PATTERN: Final = re.compile(r"^[0-9A-Za-z]{4,32}$")
 # The code a device reports for Wi-Fi and BLE binding: 16 hexadecimal characters (upper case on the wire).
 BINDING_CODE_PATTERN: Final = re.compile(r"^[0-9A-Fa-f]{16}$")
 PRINTABLE_ASCII: Final = re.compile(r"^[\x21-\x7e]+$")
+COVER_MODES: Final = {"replace": CoverMode.REPLACE, "add": CoverMode.ADD, "extend_only": CoverMode.EXTEND_ONLY}
+SHARE_CODE_MAX_LENGTH: Final = 128
 
 __all__ = [
     "BINDING_CODE_PATTERN",
     "CAPABILITIES_MAX",
     "CAPABILITIES_MIN",
+    "COVER_MODES",
     "DEVICE_KEY_PATTERN",
     "DEVICE_NAME_MAX_LENGTH",
     "PRINTABLE_ASCII",
     "PRODUCT_KEY_PATTERN",
     "PRODUCT_SECRET_LENGTH",
     "RANDOM_LENGTH",
+    "FieldInvalid",
     "is_valid_product_secret",
 ]
+
+
+class FieldInvalid(vol.Invalid):
+    """A refusal with its own translation key (``exceptions.<reason>``) and placeholders."""
+
+    def __init__(self, reason: str, path: list[str] | None = None, **placeholders: str) -> None:
+        """Keep the translation key apart from probatio's English message."""
+        super().__init__(reason, path)
+        self.reason = reason
+        self.reason_placeholders = placeholders
 
 
 def is_valid_product_secret(value: str) -> bool:
     """A Product Secret is the AES key of the pure-BLE path: exactly 16 ASCII characters."""
     return len(value) == PRODUCT_SECRET_LENGTH and bool(PRINTABLE_ASCII.match(value))
+
+
+def matching(pattern: re.Pattern[str], reason: str) -> Callable[[Any], str]:
+    """A text that matches ``pattern`` once stripped."""
+
+    def validate(value: Any) -> str:
+        if not isinstance(value, str) or not pattern.match(value.strip()):
+            raise FieldInvalid(reason)
+        return value.strip()
+
+    return validate
+
+
+product_key = matching(PRODUCT_KEY_PATTERN, "invalid_product_key")
+device_key = matching(DEVICE_KEY_PATTERN, "invalid_device_key")
+binding_code = matching(BINDING_CODE_PATTERN, "invalid_binding_code")
+
+
+def _is_unicode(value: str) -> bool:
+    """False for a lone surrogate (possible from a template or a script): no JSON, URL or registry can hold it."""
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def text(max_length: int | None = None) -> Callable[[Any], str]:
+    """A text that is not blank (and at most ``max_length`` characters)."""
+
+    def validate(value: Any) -> str:
+        if not isinstance(value, str) or not value.strip() or not _is_unicode(value):
+            raise FieldInvalid("invalid_text")
+        if max_length is not None and len(value) > max_length:
+            raise FieldInvalid("text_too_long", max=str(max_length))
+        return value
+
+    return validate
+
+
+device_name = text(DEVICE_NAME_MAX_LENGTH)
+
+
+def capabilities(value: Any) -> int:
+    """The capabilities bitmask (1-15)."""
+    if isinstance(value, bool):
+        raise FieldInvalid("invalid_capabilities")
+    try:
+        number = float(value)
+    except TypeError, ValueError, OverflowError:  # OverflowError: an int beyond any float
+        raise FieldInvalid("invalid_capabilities") from None
+    if not number.is_integer() or not CAPABILITIES_MIN <= number <= CAPABILITIES_MAX:
+        raise FieldInvalid("invalid_capabilities")
+    return int(number)
+
+
+def boolean(value: Any) -> bool:
+    """Home Assistant's booleans (``true``, ``on``, ``1``, ...)."""
+    try:
+        return bool(cv.boolean(value))
+    except vol.Invalid:
+        raise FieldInvalid("invalid_boolean") from None
+
+
+def non_negative_integer(value: Any) -> int:
+    """A whole number >= 0 (also given as a float or a text, as templates do)."""
+    if isinstance(value, bool):
+        raise FieldInvalid("invalid_integer")
+    try:
+        number = float(value)
+    except TypeError, ValueError, OverflowError:  # OverflowError: an int beyond any float
+        raise FieldInvalid("invalid_integer") from None
+    if not number.is_integer() or number < 0:
+        raise FieldInvalid("invalid_integer")
+    return int(number)
+
+
+def product_secret(value: Any) -> str:
+    """A Product Secret (16 ASCII characters)."""
+    if not isinstance(value, str) or not is_valid_product_secret(value):
+        raise FieldInvalid("invalid_product_secret")
+    return value
+
+
+def random_value(value: Any) -> str:
+    """The 16-character random of the pure-BLE crypto (letters and digits)."""
+    if not isinstance(value, str) or len(value) != RANDOM_LENGTH or not value.isascii() or not value.isalnum():
+        raise FieldInvalid("invalid_random")
+    return value
+
+
+def base64_text(reason: str) -> Callable[[Any], str]:
+    """A non-empty base64 text."""
+
+    def validate(value: Any) -> str:
+        try:
+            if not isinstance(value, str) or not value or not base64.b64decode(value, validate=True):
+                raise FieldInvalid(reason)
+        except ValueError:  # binascii.Error, or a text that is not ASCII
+            raise FieldInvalid(reason) from None
+        return value
+
+    return validate
+
+
+encrypted_binding_code = base64_text("invalid_encrypted_binding_code")
+
+
+def share_code(value: Any) -> str:
+    """A share code as the cloud made it (printable ASCII)."""
+    if not isinstance(value, str):
+        raise FieldInvalid("invalid_share_code")
+    code = value.strip()
+    if not code or len(code) > SHARE_CODE_MAX_LENGTH or not PRINTABLE_ASCII.match(code):
+        raise FieldInvalid("invalid_share_code")
+    return code
+
+
+def future_datetime(value: Any) -> datetime:
+    """A moment after now (a datetime, or a text Home Assistant reads as one)."""
+    if isinstance(value, str) and not _is_unicode(value):
+        # HA's date parser (ciso8601 2.3.3) crashes the whole process on a lone surrogate: never hand it one.
+        raise FieldInvalid("invalid_datetime")
+    try:
+        moment = value if isinstance(value, datetime) else cv.datetime(value)
+    except vol.Invalid:
+        raise FieldInvalid("invalid_datetime") from None
+    try:
+        moment = dt_util.as_utc(moment)
+    except OverflowError:  # e.g. 9999-12-31T23:59-05:00 is past the last representable UTC moment
+        raise FieldInvalid("invalid_datetime") from None
+    if moment <= dt_util.utcnow():
+        raise FieldInvalid("expires_in_past")
+    return moment
+
+
+def cover_mode(value: Any) -> CoverMode:
+    """``replace``, ``add`` or ``extend_only``."""
+    if not isinstance(value, str) or value not in COVER_MODES:
+        raise FieldInvalid("invalid_cover_mode")
+    return COVER_MODES[value]
+
+
+def check_binding_code(data: Mapping[str, Any]) -> None:
+    """Exactly one of the two binding codes; an encrypted one only with the random the device encrypted it with.
+
+    The random cannot be made up afterwards: without the device's own, the cloud can never decrypt the code.
+    """
+    if (data.get(ATTR_BINDING_CODE) is None) == (data.get(ATTR_ENCRYPTED_BINDING_CODE) is None):
+        raise FieldInvalid("binding_code_choice", fields=f"{ATTR_BINDING_CODE}, {ATTR_ENCRYPTED_BINDING_CODE}")
+    if data.get(ATTR_ENCRYPTED_BINDING_CODE) is not None and data.get(ATTR_RANDOM) is None:
+        raise FieldInvalid("random_required", [ATTR_RANDOM])

@@ -1,0 +1,207 @@
+"""The actions' schemas, built from the shared validators; a refusal is a translated ``ServiceValidationError``.
+
+Home Assistant would otherwise raise the raw, untranslated validation error (and log the call's data, secrets
+included, at debug level), so every schema is wrapped by ``translated_schema``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Final
+
+import probatio as vol
+from homeassistant.exceptions import ServiceValidationError
+
+from . import validation as v
+from .const import (
+    ATTR_AUTH_KEY,
+    ATTR_BINDING_CODE,
+    ATTR_BINDING_SECRET,
+    ATTR_CAPABILITIES,
+    ATTR_COMMON_DEVICE,
+    ATTR_CONFIG_ENTRY_ID,
+    ATTR_COVER_MODE,
+    ATTR_DEVICE_KEY,
+    ATTR_DEVICE_NAME,
+    ATTR_DEVICE_PASSWORD,
+    ATTR_EMAIL,
+    ATTR_ENCRYPTED_BINDING_CODE,
+    ATTR_EXPIRES_AT,
+    ATTR_FAMILY_ID,
+    ATTR_MATTER,
+    ATTR_OLD_BINDING_SECRET,
+    ATTR_PHONE,
+    ATTR_PRODUCT_KEY,
+    ATTR_PRODUCT_SECRET,
+    ATTR_RANDOM,
+    ATTR_RESET_CREDENTIALS,
+    ATTR_RESET_DEVICE,
+    ATTR_ROOM_ID,
+    ATTR_SHARE_CODE,
+    ATTR_SHARE_UID,
+    DOMAIN,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+
+MATTER_PRIVILEGES: Final = ("View", "Operate", "Administer")
+
+_MATTER_CAT = vol.Schema(
+    {
+        vol.Required("cat"): v.non_negative_integer,
+        vol.Required("privilege"): vol.All(str, vol.In(MATTER_PRIVILEGES, msg="invalid_privilege")),
+    }
+)
+MATTER_SCHEMA = vol.Schema(
+    {
+        vol.Required("vendor_id"): v.non_negative_integer,
+        vol.Required("product_id"): v.non_negative_integer,
+        vol.Required("version"): v.text(),
+        vol.Required("node_id"): v.non_negative_integer,
+        vol.Required("fabric_id"): v.non_negative_integer,
+        vol.Required("discriminator"): v.non_negative_integer,
+        vol.Optional("cat_list", default=list): [_MATTER_CAT],
+        vol.Optional("extra"): v.text(),
+    }
+)
+
+_DEVICE_FIELDS: dict[vol.Marker, Any] = {
+    vol.Required(ATTR_CONFIG_ENTRY_ID): v.text(),
+    vol.Required(ATTR_PRODUCT_KEY): v.product_key,
+    vol.Required(ATTR_DEVICE_KEY): v.device_key,
+}
+# The binding defaults any bind may override (the Wi-Fi set-up takes them too).
+BIND_OPTION_FIELDS: Final[dict[vol.Marker, Any]] = {
+    vol.Optional(ATTR_DEVICE_NAME): v.device_name,
+    vol.Optional(ATTR_CAPABILITIES): v.capabilities,
+    vol.Optional(ATTR_FAMILY_ID): v.text(),
+    vol.Optional(ATTR_ROOM_ID): v.text(),
+    vol.Optional(ATTR_COMMON_DEVICE): v.boolean,
+}
+# What a pure-BLE bind takes beyond the device and the binding defaults; the Bluetooth forms check the same fields.
+BLE_BIND_FIELDS: Final[dict[vol.Marker, Any]] = {
+    vol.Required(ATTR_BINDING_SECRET): v.text(),
+    vol.Optional(ATTR_BINDING_CODE): v.binding_code,
+    vol.Optional(ATTR_ENCRYPTED_BINDING_CODE): v.encrypted_binding_code,
+    vol.Optional(ATTR_PRODUCT_SECRET): v.product_secret,
+    vol.Optional(ATTR_OLD_BINDING_SECRET): v.text(),
+    vol.Optional(ATTR_RANDOM): v.random_value,
+    vol.Optional(ATTR_DEVICE_PASSWORD): v.text(),
+}
+
+BIND_BY_DK_SCHEMA = vol.Schema({**_DEVICE_FIELDS, **BIND_OPTION_FIELDS})
+BIND_WIFI_SCHEMA = vol.Schema(
+    {
+        **_DEVICE_FIELDS,
+        **BIND_OPTION_FIELDS,
+        vol.Required(ATTR_BINDING_CODE): v.binding_code,
+        vol.Optional(ATTR_MATTER): MATTER_SCHEMA,
+    }
+)
+BIND_BLE_SCHEMA = vol.Schema({**_DEVICE_FIELDS, **BIND_OPTION_FIELDS, **BLE_BIND_FIELDS})
+SHARE_DEVICE_SCHEMA = vol.Schema(
+    {
+        **_DEVICE_FIELDS,
+        vol.Optional(ATTR_SHARE_UID): v.text(),
+        vol.Optional(ATTR_EMAIL): v.text(),
+        vol.Optional(ATTR_PHONE): v.text(),
+        vol.Optional(ATTR_AUTH_KEY): v.text(),
+        vol.Optional(ATTR_COVER_MODE): v.cover_mode,
+        vol.Optional(ATTR_EXPIRES_AT): v.future_datetime,
+    }
+)
+UNBIND_DEVICE_SCHEMA = vol.Schema(
+    {
+        **_DEVICE_FIELDS,
+        vol.Optional(ATTR_RESET_DEVICE): v.boolean,
+        vol.Optional(ATTR_RESET_CREDENTIALS): v.base64_text("invalid_reset_credentials"),
+        vol.Optional(ATTR_RANDOM): v.random_value,
+    }
+)
+ACCEPT_SHARE_SCHEMA = vol.Schema(
+    {
+        vol.Required(ATTR_CONFIG_ENTRY_ID): v.text(),
+        vol.Required(ATTR_SHARE_CODE): v.share_code,
+        vol.Optional(ATTR_DEVICE_NAME): v.device_name,
+    }
+)
+REVOKE_SHARE_SCHEMA = vol.Schema(
+    {vol.Required(ATTR_CONFIG_ENTRY_ID): v.text(), vol.Required(ATTR_SHARE_CODE): v.share_code}
+)
+DEVICE_SCHEMA = vol.Schema(_DEVICE_FIELDS)
+
+
+def _given(fields: tuple[str, ...], reason: str, counts: set[int]) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """A check that the number of ``fields`` given is one of ``counts``."""
+
+    def validate(data: dict[str, Any]) -> dict[str, Any]:
+        if sum(1 for name in fields if data.get(name) is not None) not in counts:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key=reason,
+                translation_placeholders={"fields": ", ".join(fields)},
+            )
+        return data
+
+    return validate
+
+
+def exactly_one(fields: tuple[str, ...], reason: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """Exactly one of ``fields``."""
+    return _given(fields, reason, {1})
+
+
+def together(fields: tuple[str, ...], reason: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """All of ``fields`` or none."""
+    return _given(fields, reason, {0, len(fields)})
+
+
+def field_check(check: Callable[[Mapping[str, Any]], None]) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """A check across fields (shared with the forms), its refusal translated like a field's."""
+
+    def validate(data: dict[str, Any]) -> dict[str, Any]:
+        try:
+            check(data)
+        except v.FieldInvalid as err:
+            raise _to_validation_error(err) from None
+        return data
+
+    return validate
+
+
+def translated_schema(
+    schema: vol.Schema, *checks: Callable[[dict[str, Any]], dict[str, Any]]
+) -> vol.All[dict[str, Any]]:
+    """Run a schema, turning its first error into a translated ``ServiceValidationError``; then the checks."""
+
+    def validate(data: Mapping[str, Any]) -> dict[str, Any]:
+        try:
+            validated: dict[str, Any] = schema(dict(data))
+        except vol.MultipleInvalid as err:  # a Schema reports even a single error this way
+            raise _to_validation_error(err.errors[0]) from None
+        for check in checks:
+            validated = check(validated)
+        return validated
+
+    return vol.All(validate)
+
+
+def _refuse(field: str, translation_key: str, **placeholders: str) -> ServiceValidationError:
+    return ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key=translation_key,
+        translation_placeholders={"field": field, **placeholders},
+    )
+
+
+def _to_validation_error(err: vol.Invalid) -> ServiceValidationError:
+    field = ".".join(str(part) for part in err.path) or "-"
+    if isinstance(err, v.FieldInvalid):
+        return _refuse(field, err.reason, **err.reason_placeholders)
+    if isinstance(err, vol.RequiredFieldInvalid):
+        return _refuse(field, "missing_field")
+    if isinstance(err, vol.ExtraKeysInvalid):
+        return _refuse(field, "unknown_field")
+    if err.error_message == "invalid_privilege":
+        return _refuse(field, "invalid_privilege", allowed=", ".join(MATTER_PRIVILEGES))
+    return _refuse(field, "invalid_field", reason=err.error_message)
