@@ -204,11 +204,17 @@ async def test_unknown_and_unloaded_entries(
 ) -> None:
     with pytest.raises(ServiceValidationError) as info:
         await call(hass, service, {"config_entry_id": "nope", **data})
-    assert (info.value.translation_domain, info.value.translation_key) == ("homeassistant", "service_config_entry_not_found")
+    assert (info.value.translation_domain, info.value.translation_key) == (
+        "homeassistant",
+        "service_config_entry_not_found",
+    )
     await hass.config_entries.async_unload(entry.entry_id)
     with pytest.raises(ServiceValidationError) as info:
         await call(hass, service, {"config_entry_id": entry.entry_id, **data})
-    assert (info.value.translation_domain, info.value.translation_key) == ("homeassistant", "service_config_entry_not_loaded")
+    assert (info.value.translation_domain, info.value.translation_key) == (
+        "homeassistant",
+        "service_config_entry_not_loaded",
+    )
     assert simulator.requests == []
 
 

@@ -52,7 +52,16 @@ from tests.common import (
 )
 from tests.test_reliability import TRANSLATIONS
 
-SERVICES = ("bind_by_dk", "bind_wifi", "bind_ble", "share_device")
+SERVICES = (
+    "bind_by_dk",
+    "bind_wifi",
+    "bind_ble",
+    "share_device",
+    "unbind_device",
+    "accept_share",
+    "revoke_share",
+    "list_shares",
+)
 ENTRY = "<the loaded entry>"  # replaced by the real entry id where a test has one
 
 # --- strategies -----------------------------------------------------------------------------------------------------
@@ -130,6 +139,9 @@ PLAUSIBLE: dict[str, Any] = {
     "auth_key": WORDS,
     "cover_mode": st.sampled_from(["replace", "add", "extend_only"]),
     # hypothesis wants naive bounds; the values get UTC below.
+    "reset_device": st.sampled_from([True, False, "on", "off"]),
+    "reset_credentials": st.binary(min_size=1, max_size=40).map(lambda raw: base64.b64encode(raw).decode()),
+    "share_code": st.from_regex(r"[0-9A-Za-z]{8,32}", fullmatch=True),
     "expires_at": st.datetimes(min_value=datetime(2100, 1, 1), max_value=datetime(2200, 1, 1)).map(  # noqa: DTZ001
         lambda moment: moment.replace(tzinfo=UTC).isoformat()
     ),
@@ -141,6 +153,8 @@ DEVICES: dict[str, list[tuple[str, str, str | None]]] = {
     "bind_wifi": [(WIFI_PK, WIFI_DK, WIFI_CODE), (WIFI_PK, "a0b1c2d3e4f6", "3680C6133F07C3E5")],
     "bind_ble": [(BLE_PK, BLE_DK, BLE_CODE), (BLE_PK, "d0d1d2d3d4d6", "A1B2C3D4E5F60718")],
     "share_device": [(CELL_PK, CELL_DK_BOUND, None)],
+    "unbind_device": [(CELL_PK, CELL_DK_BOUND, None), (CELL_PK, CELL_DK_FREE, None), (WIFI_PK, WIFI_DK, None)],
+    "list_shares": [(CELL_PK, CELL_DK_BOUND, None), (WIFI_PK, WIFI_DK, None)],
 }  # fmt: skip
 FIELDS = {name: st.one_of(plausible, NASTY, ANY_VALUE) for name, plausible in PLAUSIBLE.items()}
 _DEVICE = ("config_entry_id", "product_key", "device_key")
@@ -151,6 +165,10 @@ SERVICE_FIELDS: dict[str, tuple[str, ...]] = {
     "bind_ble": (*_BIND, "binding_secret", "binding_code", "encrypted_binding_code", "product_secret",
                  "old_binding_secret", "random", "device_password"),
     "share_device": (*_DEVICE, "share_uid", "email", "phone", "auth_key", "cover_mode", "expires_at"),
+    "unbind_device": (*_DEVICE, "reset_device", "reset_credentials", "random"),
+    "accept_share": ("config_entry_id", "share_code", "device_name"),
+    "revoke_share": ("config_entry_id", "share_code"),
+    "list_shares": _DEVICE,
 }  # fmt: skip
 
 
@@ -160,6 +178,10 @@ ESSENTIAL: dict[str, tuple[tuple[str, ...], ...]] = {
     "bind_wifi": ((*_DEVICE, "binding_code"),),
     "bind_ble": ((*_DEVICE, "binding_secret", "binding_code"), (*_DEVICE, "binding_secret", "encrypted_binding_code")),
     "share_device": ((*_DEVICE, "share_uid"), (*_DEVICE, "email"), (*_DEVICE, "phone")),
+    "unbind_device": (_DEVICE, (*_DEVICE, "reset_credentials", "random")),
+    "accept_share": (("config_entry_id", "share_code"),),
+    "revoke_share": (("config_entry_id", "share_code"),),
+    "list_shares": (_DEVICE,),
 }
 
 
@@ -177,10 +199,11 @@ def service_inputs(draw: st.DrawFn, service: str) -> dict[str, Any]:
         optional = [name for name in fields if name not in essential and name != "encrypted_binding_code"]
         chosen = draw(st.lists(st.sampled_from(optional), unique=True, max_size=3)) if optional else []
         data = {name: draw(PLAUSIBLE[name]) for name in (*essential, *chosen)}
-        product_key, device_key, code = draw(st.sampled_from(DEVICES[service]))
-        data |= {"product_key": product_key, "device_key": device_key}
-        if code is not None and "binding_code" in data:
-            data["binding_code"] = code
+        if service in DEVICES:
+            product_key, device_key, code = draw(st.sampled_from(DEVICES[service]))
+            data |= {"product_key": product_key, "device_key": device_key}
+            if code is not None and "binding_code" in data:
+                data["binding_code"] = code
         for name in draw(st.lists(st.sampled_from(fields), unique=True, max_size=2)):
             if draw(st.booleans()):
                 data[name] = draw(st.one_of(NASTY, ANY_VALUE))
@@ -195,11 +218,7 @@ def registered_schemas() -> dict[str, Any]:
     """The schemas exactly as async_setup_services registers them with HA."""
     hass = MagicMock()
     async_setup_services(hass)
-    return {
-        call.args[1]: call.kwargs["schema"]
-        for call in hass.services.async_register.call_args_list
-        if call.args[1] in SERVICES
-    }
+    return {call.args[1]: call.kwargs["schema"] for call in hass.services.async_register.call_args_list}
 
 
 SCHEMAS = registered_schemas()
@@ -234,7 +253,7 @@ def validate(service: str, data: dict[str, Any]) -> dict[str, Any] | None:
 # --- the validation layer -------------------------------------------------------------------------------------------
 
 
-def test_the_four_schemas_are_fuzzed() -> None:
+def test_every_action_schema_is_fuzzed() -> None:
     assert set(SCHEMAS) == set(SERVICES)
 
 
@@ -247,10 +266,16 @@ def test_schema_returns_data_or_a_translated_refusal(service: str, data: st.Data
     if validated is None:
         return
     # What passes is what the handlers rely on.
-    assert isinstance(validated["product_key"], str)
-    assert isinstance(validated["device_key"], str)
-    assert 4 <= len(validated["device_key"]) <= 32
     assert set(validated) <= set(SERVICE_FIELDS[service])
+    if "product_key" in SERVICE_FIELDS[service]:
+        assert isinstance(validated["product_key"], str)
+        assert isinstance(validated["device_key"], str)
+        assert 4 <= len(validated["device_key"]) <= 32
+    if "share_code" in validated:
+        assert isinstance(validated["share_code"], str)
+        assert validated["share_code"].strip() == validated["share_code"]
+    if "reset_credentials" in validated or ("random" in validated and service == "unbind_device"):
+        assert {"reset_credentials", "random"} <= set(validated)
     if "capabilities" in validated:
         assert 1 <= validated["capabilities"] <= 15
     if "binding_code" in validated:

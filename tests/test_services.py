@@ -289,12 +289,18 @@ async def test_invalid_input_is_refused_before_any_request(
 async def test_unknown_and_unloaded_entries(hass: HomeAssistant, simulator: CloudSimulator, entry: Any) -> None:
     with pytest.raises(ServiceValidationError) as info:
         await call(hass, "bind_by_dk", {"config_entry_id": "nope", **BASE})
-    assert (info.value.translation_domain, info.value.translation_key) == ("homeassistant", "service_config_entry_not_found")
+    assert (info.value.translation_domain, info.value.translation_key) == (
+        "homeassistant",
+        "service_config_entry_not_found",
+    )
     assert "nope" in str(info.value)
     await hass.config_entries.async_unload(entry.entry_id)
     with pytest.raises(ServiceValidationError) as info:
         await call(hass, "share_device", {"config_entry_id": entry.entry_id, **SHARE, "email": FRIEND_EMAIL})
-    assert (info.value.translation_domain, info.value.translation_key) == ("homeassistant", "service_config_entry_not_loaded")
+    assert (info.value.translation_domain, info.value.translation_key) == (
+        "homeassistant",
+        "service_config_entry_not_loaded",
+    )
     assert simulator.requests == []
 
 
