@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import aiohttp
 import pytest
 
 from quectel_simulator import Binding, CloudSimulator
 from quectel_simulator.state import SHARE_ACCEPTED, SHARE_PENDING, SHARE_REPLACED, SHARE_REVOKED
-from tests.simulator.test_simulator import (
+from tests.simulator.helpers import (
     BLE_CODE,
     BLE_DK,
     BLE_DK2,
@@ -39,11 +38,6 @@ SHARE_LIST = "/v2/binding/enduserapi/deviceShareUserList"
 BIND_DK = "/v2/binding/enduserapi/bindDeviceDk"
 DEMO_SHARE_CODE = "53f2d1e7b4181db8636868128ec7a223"
 NEIGHBOUR_UID = "C1003"
-
-
-@pytest.fixture
-def cloud(sim: CloudSimulator, http: aiohttp.ClientSession) -> Cloud:
-    return Cloud(sim, http)
 
 
 def reset_credentials(dk: str, secret: str, random: str = RANDOM16) -> str:
