@@ -104,17 +104,25 @@ def text(max_length: int | None = None) -> Callable[[Any], str]:
 device_name = text(DEVICE_NAME_MAX_LENGTH)
 
 
-def capabilities(value: Any) -> int:
-    """The capabilities bitmask (1-15)."""
+def _whole_number(value: Any, reason: str) -> int:
+    """A whole number, also given as a float or a text (as templates give them); never a bool."""
     if isinstance(value, bool):
-        raise FieldInvalid("invalid_capabilities")
+        raise FieldInvalid(reason)
     try:
         number = float(value)
     except TypeError, ValueError, OverflowError:  # OverflowError: an int beyond any float
-        raise FieldInvalid("invalid_capabilities") from None
-    if not number.is_integer() or not CAPABILITIES_MIN <= number <= CAPABILITIES_MAX:
-        raise FieldInvalid("invalid_capabilities")
+        raise FieldInvalid(reason) from None
+    if not number.is_integer():
+        raise FieldInvalid(reason)
     return int(number)
+
+
+def capabilities(value: Any) -> int:
+    """The capabilities bitmask (1-15)."""
+    number = _whole_number(value, "invalid_capabilities")
+    if not CAPABILITIES_MIN <= number <= CAPABILITIES_MAX:
+        raise FieldInvalid("invalid_capabilities")
+    return number
 
 
 def boolean(value: Any) -> bool:
@@ -126,16 +134,11 @@ def boolean(value: Any) -> bool:
 
 
 def non_negative_integer(value: Any) -> int:
-    """A whole number >= 0 (also given as a float or a text, as templates do)."""
-    if isinstance(value, bool):
+    """A whole number >= 0."""
+    number = _whole_number(value, "invalid_integer")
+    if number < 0:
         raise FieldInvalid("invalid_integer")
-    try:
-        number = float(value)
-    except TypeError, ValueError, OverflowError:  # OverflowError: an int beyond any float
-        raise FieldInvalid("invalid_integer") from None
-    if not number.is_integer() or number < 0:
-        raise FieldInvalid("invalid_integer")
-    return int(number)
+    return number
 
 
 def product_secret(value: Any) -> str:
