@@ -4,6 +4,19 @@ It imports nothing from Home Assistant and could be published on its own.
 """
 
 from .advertisement import QUECTEL_MANUFACTURER_ID, QuecAdvertisement, parse_advertisement
+from .ble_protocol import (
+    Frame,
+    FrameAssembler,
+    ProvisionedDevice,
+    TtlvItem,
+    WifiReply,
+    WifiReplyStatus,
+    decode_ttlv,
+    encode_frame,
+    encode_set_wifi,
+    encode_ttlv,
+    parse_set_wifi_reply,
+)
 from .client import QuecCloudClient, build_pure_ble_body
 from .const import REGION_BASE_URLS, Region
 from .exceptions import (
@@ -61,9 +74,12 @@ __all__ = [
     "EmailCredentials",
     "Family",
     "FamilyModeConfig",
+    "Frame",
+    "FrameAssembler",
     "MatterCat",
     "MatterInfo",
     "PhoneCredentials",
+    "ProvisionedDevice",
     "PureBleBindRequest",
     "PureBleBindResult",
     "QuecAdvertisement",
@@ -88,9 +104,17 @@ __all__ = [
     "ShareResult",
     "Token",
     "TokenPair",
+    "TtlvItem",
     "UserInfo",
     "WifiBindRequest",
     "WifiBindResult",
+    "WifiReply",
+    "WifiReplyStatus",
     "build_pure_ble_body",
+    "decode_ttlv",
+    "encode_frame",
+    "encode_set_wifi",
+    "encode_ttlv",
     "parse_advertisement",
+    "parse_set_wifi_reply",
 ]
