@@ -8,12 +8,18 @@ and tells the device list directly, so the device shows at once and the list is 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import asyncio
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Final
 
+from homeassistant.components import bluetooth
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr
 
-from .api import QuecError
-from .const import LOGGER
+from .api import DeviceType, QuecApiError, QuecError, QuecTimeoutError, WifiBindResult
+from .api.ble_provisioning import provision_wifi
+from .bind_requests import wifi_bind_request
+from .const import ATTR_BINDING_CODE, ATTR_DEVICE_KEY, ATTR_PRODUCT_KEY, DOMAIN, LOGGER
 from .coordinator import QuecDeviceCoordinator
 from .devices import device_info, device_key_of
 from .errors import is_credential_error, to_home_assistant_error
@@ -28,6 +34,7 @@ if TYPE_CHECKING:
         BindByDkRequest,
         BindResult,
         Family,
+        ProvisionedDevice,
         PureBleBindRequest,
         PureBleBindResult,
         QuecCloudClient,
@@ -36,9 +43,23 @@ if TYPE_CHECKING:
         ShareResult,
         UserInfo,
         WifiBindRequest,
-        WifiBindResult,
     )
     from .api.models import DeviceShare, UnbindRequest, UnbindResult
+
+# The cloud's "binding code not reported yet": the device is still joining Wi-Fi. Nothing was bound, so asking again
+# is safe; every other answer ends the wait.
+CODE_NOT_REPORTED: Final = 5460
+# Seconds between two binds while waiting for a device to reach the cloud (Quectel's WeChat sample polls every 3 s).
+POLL_INTERVAL: Final = 3.0
+DEFAULT_PROVISION_TIMEOUT: Final = 90
+
+
+@dataclass(frozen=True, slots=True)
+class WifiSettings:
+    """The network a factory-new device should join (the password never in a repr)."""
+
+    ssid: str
+    password: str = field(default="", repr=False)
 
 
 class QuecAccount:
@@ -92,14 +113,7 @@ class QuecAccount:
 
     async def async_bind_wifi(self, request: WifiBindRequest) -> WifiBindResult:
         """Bind a Wi-Fi device with the binding code it reported to the cloud."""
-        result = await self._call(self.client.bind_by_wifi(request))
-        await self._device_bound(
-            request.product_key,
-            request.device_key,
-            device_name=request.options.device_name,
-            product_name=result.product_name,
-        )
-        return result
+        return await self._call(self._bind_wifi(request))
 
     async def async_bind_ble(self, request: PureBleBindRequest) -> PureBleBindResult:
         """Bind a Bluetooth-only device (binding secret encrypted with the product secret)."""
@@ -112,6 +126,93 @@ class QuecAccount:
         result = await self._call(self.client.unbind_device(request))
         await self.coordinator.async_request_refresh()
         return result
+
+    # --- setting up a factory-new Wi-Fi device over Bluetooth, then binding it ---------------------------------------
+
+    async def async_send_wifi(self, address: str, settings: WifiSettings) -> ProvisionedDevice:
+        """Give the device its Wi-Fi settings over Bluetooth (any adapter or proxy in range); it answers its keys."""
+        device = bluetooth.async_ble_device_from_address(self.hass, address, connectable=True)
+        return await self._call(provision_wifi(device, settings.ssid, settings.password))
+
+    async def async_bind_when_reported(
+        self, provisioned: ProvisionedDevice, fields: Mapping[str, Any], wait_seconds: float
+    ) -> WifiBindResult:
+        """Bind the device with the code it gave once it has reached the cloud, asking every few seconds.
+
+        While the device joins Wi-Fi the cloud answers 5460 (nothing bound: safe to ask again). A bind whose answer
+        was lost on the wire may have bound the device, so it is never sent again before the device list says it
+        was not.
+        """
+        request = wifi_bind_request(
+            self.options,
+            {
+                **fields,
+                ATTR_PRODUCT_KEY: provisioned.product_key,
+                ATTR_DEVICE_KEY: provisioned.device_key,
+                ATTR_BINDING_CODE: provisioned.binding_code,
+            },
+        )
+        return await self._call(self._bind_when_reported(request, wait_seconds))
+
+    async def async_provision_wifi(
+        self, address: str, settings: WifiSettings, fields: Mapping[str, Any], wait_seconds: float
+    ) -> WifiBindResult:
+        """The whole set-up: Wi-Fi over Bluetooth, then the bind once the device is in the cloud."""
+        provisioned = await self.async_send_wifi(address, settings)
+        return await self.async_bind_when_reported(provisioned, fields, wait_seconds)
+
+    async def _bind_when_reported(self, request: WifiBindRequest, wait_seconds: float) -> WifiBindResult:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + wait_seconds
+        while True:
+            try:
+                return await self._bind_wifi(request)
+            except QuecApiError as err:
+                if err.code != CODE_NOT_REPORTED:
+                    raise
+            except QuecTimeoutError:
+                bound = await self._bound_here(request)
+                if bound is not None:
+                    return bound
+                LOGGER.debug("A Wi-Fi bind timed out and the device list does not have the device: asking again")
+            if loop.time() + POLL_INTERVAL > deadline:
+                raise HomeAssistantError(
+                    translation_domain=DOMAIN,
+                    translation_key="cloud_timeout",
+                    translation_placeholders={"seconds": str(round(wait_seconds))},
+                )
+            await asyncio.sleep(POLL_INTERVAL)
+
+    async def _bind_wifi(self, request: WifiBindRequest) -> WifiBindResult:
+        result = await self.client.bind_by_wifi(request)
+        await self._device_bound(
+            request.product_key,
+            request.device_key,
+            device_name=request.options.device_name,
+            product_name=result.product_name,
+        )
+        return result
+
+    async def _bound_here(self, request: WifiBindRequest) -> WifiBindResult | None:
+        """The device as this account's list has it, when a bind whose answer was lost did bind it."""
+        for device in await self.client.get_devices():
+            own = device.device_type is DeviceType.OWN
+            if own and (device.product_key, device.device_key) == (request.product_key, request.device_key):
+                await self._device_bound(
+                    device.product_key,
+                    device.device_key,
+                    device_name=request.options.device_name,
+                    product_name=device.product_name,
+                )
+                return WifiBindResult(
+                    product_key=device.product_key,
+                    device_key=device.device_key,
+                    auth_key=device.auth_key,
+                    binding_mode=device.bind_mode,
+                    product_name=device.product_name,
+                    product_logo=device.logo_url,
+                )
+        return None
 
     # --- sharing ----------------------------------------------------------------------------------------------------
 

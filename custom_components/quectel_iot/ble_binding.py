@@ -64,10 +64,14 @@ _FORM_FIELDS: Final[dict[str, Callable[[Any], Any]]] = {
 _FORM_ERROR: Final = {"text_too_long": "device_name_too_long", "invalid_text": "required"}
 
 
-def device_label(advertisement: QuecAdvertisement, local_name: str | None) -> str:
-    """How the form names a discovered device."""
-    product_key, device_key = advertisement.identity or ("?", "?")
-    return f"{local_name or 'Quectel BLE'} ({product_key} / {device_key})"
+def account_selector(accounts: list[QuecConfigEntry]) -> SelectSelector:
+    """A choice of the loaded accounts, by title."""
+    return SelectSelector(
+        SelectSelectorConfig(
+            options=[SelectOptionDict(value=entry.entry_id, label=entry.title) for entry in accounts],
+            mode=SelectSelectorMode.DROPDOWN,
+        )
+    )
 
 
 def known_product_secret(entries: list[QuecConfigEntry], product_key: str) -> str | None:
@@ -79,12 +83,7 @@ def bind_schema(accounts: list[QuecConfigEntry] | None) -> vol.Schema:
     """The form; ``accounts`` adds the account picker (only when there is more than one)."""
     fields: dict[vol.Marker, Any] = {}
     if accounts:
-        fields[vol.Required(ATTR_CONFIG_ENTRY_ID)] = SelectSelector(
-            SelectSelectorConfig(
-                options=[SelectOptionDict(value=entry.entry_id, label=entry.title) for entry in accounts],
-                mode=SelectSelectorMode.DROPDOWN,
-            )
-        )
+        fields[vol.Required(ATTR_CONFIG_ENTRY_ID)] = account_selector(accounts)
     fields[vol.Optional(ATTR_BINDING_CODE)] = TextSelector()
     fields[vol.Optional(ATTR_ENCRYPTED_BINDING_CODE)] = TextSelector()
     fields[vol.Optional(ATTR_RANDOM)] = TextSelector()

@@ -32,7 +32,7 @@ from .api import (
     TokenPair,
     parse_advertisement,
 )
-from .ble_binding import async_bind_from_form, bind_schema, device_label, known_product_secret
+from .ble_binding import account_selector, async_bind_from_form, bind_schema, known_product_secret
 from .const import (
     ATTR_CONFIG_ENTRY_ID,
     ATTR_PRODUCT_SECRET,
@@ -50,7 +50,9 @@ from .const import (
 from .devices import is_in_registry
 from .errors import wait_minutes
 from .login import account_title, account_unique_id, build_client, normalize_account
+from .nearby import NearbyDevice, device_label, needs_wifi
 from .options_flow import QuecOptionsFlow
+from .provision_flow import WifiSetupSteps
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -141,7 +143,7 @@ def _placeholders(outcome: LoginOutcome | None = None) -> dict[str, str]:
     return {"wait": "?", **(outcome.placeholders if outcome else {})}
 
 
-class QuecConfigFlow(ConfigFlow, domain=DOMAIN):
+class QuecConfigFlow(WifiSetupSteps, ConfigFlow, domain=DOMAIN):
     """Add a Quectel / Acceleronix cloud account."""
 
     VERSION = 1
@@ -292,23 +294,51 @@ class QuecConfigFlow(ConfigFlow, domain=DOMAIN):
         self._abort_if_unique_id_configured()
         if advertisement.bound or is_in_registry(self.hass, product_key, device_key):
             return self.async_abort(reason="already_bound")
+        self.context["title_placeholders"] = {"name": device_label(advertisement, discovery_info.name)}
+        if needs_wifi(advertisement):
+            # Factory-new Wi-Fi device: it needs its Wi-Fi first, then it binds through the cloud.
+            self._setup_device = NearbyDevice(discovery_info.address, discovery_info.name, advertisement)
+            return await self.async_step_provision_confirm()
         if advertisement.binding_allowed is False:
             return self.async_abort(reason="not_in_binding_mode")
         self._discovery = discovery_info
         self._advertisement = advertisement
-        self.context["title_placeholders"] = {"name": device_label(advertisement, discovery_info.name)}
         return await self.async_step_bluetooth_confirm()
+
+    def _loaded_accounts(self) -> list[QuecConfigEntry]:
+        return [
+            entry
+            for entry in self.hass.config_entries.async_entries(DOMAIN, include_ignore=False)
+            if entry.state is ConfigEntryState.LOADED
+        ]
+
+    async def async_step_provision_confirm(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Ask before setting up the new device (and which account gets it, when there are several)."""
+        assert self._setup_device is not None
+        accounts = self._loaded_accounts()
+        if not accounts:
+            return self.async_abort(reason="account_required")
+        if user_input is not None:
+            self._setup_account = next(
+                (item for item in accounts if item.entry_id == user_input.get(ATTR_CONFIG_ENTRY_ID)), accounts[0]
+            )
+            return await self.async_step_provision_wifi()
+        fields: dict[vol.Marker, Any] = {}
+        if len(accounts) > 1:
+            fields[vol.Required(ATTR_CONFIG_ENTRY_ID)] = account_selector(accounts)
+        self._set_confirm_only()
+        return self.async_show_form(
+            step_id="provision_confirm",
+            data_schema=vol.Schema(fields),
+            description_placeholders={"name": self._setup_device.label},
+        )
 
     async def async_step_bluetooth_confirm(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Which account, the binding code and secret, and the product secret; then bind."""
         assert self._discovery is not None
         assert self._advertisement is not None
         assert self._advertisement.identity is not None
-        accounts: list[QuecConfigEntry] = [
-            entry
-            for entry in self.hass.config_entries.async_entries(DOMAIN, include_ignore=False)
-            if entry.state is ConfigEntryState.LOADED
-        ]
+        accounts = self._loaded_accounts()
         if not accounts:
             return self.async_abort(reason="account_required")
         errors: dict[str, str] = {}

@@ -59,3 +59,8 @@ ATTR_EXPIRES_AT: Final = "expires_at"
 ATTR_RESET_DEVICE: Final = "reset_device"
 ATTR_RESET_CREDENTIALS: Final = "reset_credentials"
 ATTR_SHARE_CODE: Final = "share_code"
+# Setting up a factory-new Wi-Fi device over Bluetooth.
+ATTR_SSID: Final = "ssid"
+ATTR_WIFI_PASSWORD: Final = "wifi_password"  # noqa: S105 - a field name
+ATTR_ADDRESS: Final = "address"
+ATTR_TIMEOUT: Final = "timeout"

@@ -15,6 +15,7 @@ from .api import (
     QuecRateLimitError,
     QuecTokenError,
 )
+from .api.ble_provisioning import QuecBleError, QuecBleTimeoutError
 from .const import DOMAIN
 
 # Every code the four binding/sharing pages list, the unbind and share-management pages' codes, plus lockouts: each
@@ -42,6 +43,8 @@ def is_credential_error(err: QuecError) -> bool:
 
 def to_home_assistant_error(err: QuecError) -> HomeAssistantError:
     """A translated error for a failed cloud call; the cloud's code is a placeholder in every message."""
+    if isinstance(err, QuecBleError):
+        return _bluetooth_error(err)
     code = str(err.code) if err.code is not None else "-"
     if isinstance(err, QuecConnectionError):
         return HomeAssistantError(
@@ -66,6 +69,15 @@ def to_home_assistant_error(err: QuecError) -> HomeAssistantError:
         translation_key="cloud_error",
         translation_placeholders={"code": code, "message": message},
     )
+
+
+def _bluetooth_error(err: QuecBleError) -> HomeAssistantError:
+    """A Bluetooth set-up failure, in words (``exceptions.wifi_rejected``, ``exceptions.ble_<key>``)."""
+    key = err.key if err.key in {"wifi_rejected", "ble_error"} else f"ble_{err.key}"
+    placeholders = {"error": str(err)}
+    if isinstance(err, QuecBleTimeoutError):
+        placeholders["step"] = err.step
+    return HomeAssistantError(translation_domain=DOMAIN, translation_key=key, translation_placeholders=placeholders)
 
 
 def setup_error(err: QuecError, base_url: str) -> HomeAssistantError:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import probatio as vol
-from homeassistant.components.bluetooth import async_discovered_service_info
 from homeassistant.config_entries import ConfigEntryState, ConfigFlowResult, OptionsFlowWithReload
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.selector import (
@@ -22,9 +21,9 @@ from homeassistant.helpers.selector import (
     TextSelectorType,
 )
 
-from .api import Family, QuecAdvertisement, parse_advertisement
+from .api import Family
 from .api.models import FamilyRole
-from .ble_binding import async_bind_from_form, bind_schema, device_label, known_product_secret
+from .ble_binding import async_bind_from_form, bind_schema, known_product_secret
 from .const import (
     ATTR_PRODUCT_KEY,
     ATTR_PRODUCT_SECRET,
@@ -37,11 +36,13 @@ from .const import (
     OPT_ROOM_ID,
     OPT_SCAN_INTERVAL,
 )
-from .devices import is_in_registry
+from .nearby import NearbyDevice, nearby_devices, needs_wifi
+from .provision_flow import WifiSetupSteps
 from .validation import CAPABILITIES_MAX, CAPABILITIES_MIN, PRODUCT_KEY_PATTERN, is_valid_product_secret
 
 if TYPE_CHECKING:
     from .account import QuecAccount
+    from .api import Family
 
 CONF_PRODUCT_KEYS = "product_keys"
 
@@ -50,7 +51,7 @@ _CAPABILITIES_SELECTOR = NumberSelector(
 )
 
 
-class QuecOptionsFlow(OptionsFlowWithReload):
+class QuecOptionsFlow(WifiSetupSteps, OptionsFlowWithReload):
     """A menu; saving any page reloads the entry once (no update listener)."""
 
     def __init__(self) -> None:
@@ -58,8 +59,8 @@ class QuecOptionsFlow(OptionsFlowWithReload):
         self._home_mode: bool | None = None
         self._families: list[Family] = []
         self._pending: dict[str, Any] = {}
-        self._nearby: dict[str, tuple[str | None, QuecAdvertisement]] = {}
-        self._chosen: tuple[str | None, QuecAdvertisement] | None = None
+        self._nearby: dict[str, NearbyDevice] = {}
+        self._chosen: NearbyDevice | None = None
 
     @property
     def _account(self) -> QuecAccount:
@@ -73,7 +74,8 @@ class QuecOptionsFlow(OptionsFlowWithReload):
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """The menu."""
         return self.async_show_menu(
-            step_id="init", menu_options=["binding_defaults", "product_secrets", "bind_nearby", "polling"]
+            step_id="init",
+            menu_options=["binding_defaults", "product_secrets", "bind_nearby", "provision_nearby", "polling"],
         )
 
     # --- binding defaults -------------------------------------------------------------------------------------------
@@ -238,24 +240,19 @@ class QuecOptionsFlow(OptionsFlowWithReload):
         if user_input is not None and user_input.get("device") in self._nearby:
             self._chosen = self._nearby[user_input["device"]]
             return await self.async_step_bind_nearby_confirm()
-        self._nearby = {}
-        for info in async_discovered_service_info(self.hass, connectable=False):
-            advertisement = parse_advertisement(info.manufacturer_data, info.name)
-            if advertisement is None or advertisement.identity is None:
-                continue
-            if advertisement.bound or advertisement.binding_allowed is False:
-                continue
-            if is_in_registry(self.hass, *advertisement.identity):
-                continue
-            self._nearby["_".join(advertisement.identity)] = (info.name, advertisement)
+        self._nearby = {
+            device.key: device
+            for device in nearby_devices(self.hass, connectable=False)
+            if device.advertisement.binding_allowed is not False and not needs_wifi(device.advertisement)
+        }
         if not self._nearby:
             return self.async_abort(reason="no_devices_found")
-        options = [
-            SelectOptionDict(value=key, label=device_label(advertisement, name))
-            for key, (name, advertisement) in sorted(self._nearby.items())
-        ]
+        return self._device_choice("bind_nearby")
+
+    def _device_choice(self, step_id: str) -> ConfigFlowResult:
+        options = [SelectOptionDict(value=key, label=device.label) for key, device in sorted(self._nearby.items())]
         return self.async_show_form(
-            step_id="bind_nearby",
+            step_id=step_id,
             data_schema=vol.Schema(
                 {
                     vol.Required("device"): SelectSelector(
@@ -265,11 +262,30 @@ class QuecOptionsFlow(OptionsFlowWithReload):
             ),
         )
 
+    # --- set up a factory-new Wi-Fi device nearby -------------------------------------------------------------------
+
+    async def async_step_provision_nearby(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Factory-new Wi-Fi devices Home Assistant can connect to now: give one its Wi-Fi, then bind it here."""
+        if self.config_entry.state is not ConfigEntryState.LOADED:
+            return self.async_abort(reason="not_loaded")
+        if user_input is not None and user_input.get("device") in self._nearby:
+            self._setup_device = self._nearby[user_input["device"]]
+            self._setup_account = self.config_entry
+            return await self.async_step_provision_wifi()
+        self._nearby = {
+            device.key: device
+            for device in nearby_devices(self.hass, connectable=True)
+            if needs_wifi(device.advertisement)
+        }
+        if not self._nearby:
+            return self.async_abort(reason="no_new_devices_found")
+        return self._device_choice("provision_nearby")
+
     async def async_step_bind_nearby_confirm(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """The same form and the same binding as a discovered device's confirmation."""
         assert self._chosen is not None
-        name, advertisement = self._chosen
-        placeholders = {"name": device_label(advertisement, name), "error": ""}
+        advertisement = self._chosen.advertisement
+        placeholders = {"name": self._chosen.label, "error": ""}
         assert advertisement.identity is not None
         suggested = {ATTR_PRODUCT_SECRET: known_product_secret([self.config_entry], advertisement.identity[0]) or ""}
         errors: dict[str, str] = {}

@@ -13,6 +13,7 @@ from homeassistant.exceptions import ServiceValidationError
 
 from . import validation as v
 from .const import (
+    ATTR_ADDRESS,
     ATTR_AUTH_KEY,
     ATTR_BINDING_CODE,
     ATTR_BINDING_SECRET,
@@ -38,6 +39,9 @@ from .const import (
     ATTR_ROOM_ID,
     ATTR_SHARE_CODE,
     ATTR_SHARE_UID,
+    ATTR_SSID,
+    ATTR_TIMEOUT,
+    ATTR_WIFI_PASSWORD,
     DOMAIN,
 )
 
@@ -129,6 +133,22 @@ REVOKE_SHARE_SCHEMA = vol.Schema(
     {vol.Required(ATTR_CONFIG_ENTRY_ID): v.text(), vol.Required(ATTR_SHARE_CODE): v.share_code}
 )
 DEVICE_SCHEMA = vol.Schema(_DEVICE_FIELDS)
+# The Wi-Fi settings, checked the same way in the action and the set-up form.
+WIFI_FIELDS: Final[dict[vol.Marker, Any]] = {
+    vol.Required(ATTR_SSID): v.ssid,
+    vol.Optional(ATTR_WIFI_PASSWORD): v.wifi_password,
+}
+PROVISION_WIFI_SCHEMA = vol.Schema(
+    {
+        vol.Required(ATTR_CONFIG_ENTRY_ID): v.text(),
+        **WIFI_FIELDS,
+        vol.Optional(ATTR_ADDRESS): v.bluetooth_address,
+        vol.Optional(ATTR_PRODUCT_KEY): v.product_key,
+        vol.Optional(ATTR_DEVICE_KEY): v.device_key,
+        vol.Optional(ATTR_TIMEOUT): v.provision_timeout,
+        **BIND_OPTION_FIELDS,
+    }
+)
 
 
 def _given(fields: tuple[str, ...], reason: str, counts: set[int]) -> Callable[[dict[str, Any]], dict[str, Any]]:
@@ -154,6 +174,19 @@ def exactly_one(fields: tuple[str, ...], reason: str) -> Callable[[dict[str, Any
 def together(fields: tuple[str, ...], reason: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
     """All of ``fields`` or none."""
     return _given(fields, reason, {0, len(fields)})
+
+
+def device_choice(data: dict[str, Any]) -> dict[str, Any]:
+    """A device named by its Bluetooth address, or by both its keys (not both ways, not half of one)."""
+    by_keys = sum(1 for name in (ATTR_PRODUCT_KEY, ATTR_DEVICE_KEY) if data.get(name) is not None)
+    by_address = data.get(ATTR_ADDRESS) is not None
+    if by_keys == 1 or by_address == bool(by_keys):
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="device_choice",
+            translation_placeholders={"fields": f"{ATTR_ADDRESS}; {ATTR_PRODUCT_KEY} + {ATTR_DEVICE_KEY}"},
+        )
+    return data
 
 
 def field_check(check: Callable[[Mapping[str, Any]], None]) -> Callable[[dict[str, Any]], dict[str, Any]]:

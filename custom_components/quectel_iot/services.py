@@ -15,7 +15,9 @@ from homeassistant.helpers import service
 from homeassistant.util import dt as dt_util
 
 from . import bind_requests
+from .account import DEFAULT_PROVISION_TIMEOUT, WifiSettings
 from .const import (
+    ATTR_ADDRESS,
     ATTR_CONFIG_ENTRY_ID,
     ATTR_DEVICE_KEY,
     ATTR_DEVICE_NAME,
@@ -27,17 +29,23 @@ from .const import (
     ATTR_RESET_CREDENTIALS,
     ATTR_SHARE_CODE,
     ATTR_SHARE_UID,
+    ATTR_SSID,
+    ATTR_TIMEOUT,
+    ATTR_WIFI_PASSWORD,
     DOMAIN,
 )
+from .nearby import find_nearby
 from .schemas import (
     ACCEPT_SHARE_SCHEMA,
     BIND_BLE_SCHEMA,
     BIND_BY_DK_SCHEMA,
     BIND_WIFI_SCHEMA,
     DEVICE_SCHEMA,
+    PROVISION_WIFI_SCHEMA,
     REVOKE_SHARE_SCHEMA,
     SHARE_DEVICE_SCHEMA,
     UNBIND_DEVICE_SCHEMA,
+    device_choice,
     exactly_one,
     field_check,
     together,
@@ -60,6 +68,7 @@ SERVICE_UNBIND_DEVICE: Final = "unbind_device"
 SERVICE_ACCEPT_SHARE: Final = "accept_share"
 SERVICE_REVOKE_SHARE: Final = "revoke_share"
 SERVICE_LIST_SHARES: Final = "list_shares"
+SERVICE_PROVISION_WIFI: Final = "provision_wifi"
 
 
 def _account(call: ServiceCall) -> QuecAccount:
@@ -164,6 +173,35 @@ async def _async_list_shares(call: ServiceCall) -> ServiceResponse:
     return {"product_key": product_key, "device_key": device_key, "shares": [_share_response(s) for s in shares]}
 
 
+async def _async_provision_wifi(call: ServiceCall) -> ServiceResponse:
+    account = _account(call)
+    address = call.data.get(ATTR_ADDRESS)
+    if address is None:
+        nearby = find_nearby(call.hass, call.data[ATTR_PRODUCT_KEY], call.data[ATTR_DEVICE_KEY])
+        if nearby is None:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="device_not_nearby",
+                translation_placeholders={
+                    "product_key": call.data[ATTR_PRODUCT_KEY],
+                    "device_key": call.data[ATTR_DEVICE_KEY],
+                },
+            )
+        address = nearby.address
+    settings = WifiSettings(call.data[ATTR_SSID], call.data.get(ATTR_WIFI_PASSWORD, ""))
+    timeout = call.data.get(ATTR_TIMEOUT, DEFAULT_PROVISION_TIMEOUT)
+    result = await account.async_provision_wifi(address, settings, call.data, timeout)
+    if not call.return_response:
+        return None
+    return {
+        "product_key": result.product_key,
+        "device_key": result.device_key,
+        "auth_key": result.auth_key,
+        "binding_mode": result.binding_mode,
+        "product_name": result.product_name,
+    }
+
+
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
     """Register the actions (once, from ``async_setup``)."""
@@ -194,6 +232,12 @@ def async_setup_services(hass: HomeAssistant) -> None:
         (SERVICE_ACCEPT_SHARE, _async_accept_share, translated_schema(ACCEPT_SHARE_SCHEMA), SupportsResponse.OPTIONAL),
         (SERVICE_REVOKE_SHARE, _async_revoke_share, translated_schema(REVOKE_SHARE_SCHEMA), SupportsResponse.OPTIONAL),
         (SERVICE_LIST_SHARES, _async_list_shares, translated_schema(DEVICE_SCHEMA), SupportsResponse.ONLY),
+        (
+            SERVICE_PROVISION_WIFI,
+            _async_provision_wifi,
+            translated_schema(PROVISION_WIFI_SCHEMA, device_choice),
+            SupportsResponse.OPTIONAL,
+        ),
     ]
     for name, handler, schema, supports_response in actions:
         hass.services.async_register(DOMAIN, name, handler, schema=schema, supports_response=supports_response)

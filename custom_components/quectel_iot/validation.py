@@ -18,6 +18,7 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.util import dt as dt_util
 
 from .api import CoverMode
+from .api.ble_protocol import MAX_PASSWORD_BYTES, MAX_SSID_BYTES
 from .api.const import CAPABILITIES_MAX, CAPABILITIES_MIN, DEVICE_NAME_MAX_LENGTH, PRODUCT_SECRET_LENGTH, RANDOM_LENGTH
 from .const import ATTR_BINDING_CODE, ATTR_ENCRYPTED_BINDING_CODE, ATTR_RANDOM
 
@@ -31,6 +32,9 @@ BINDING_CODE_PATTERN: Final = re.compile(r"^[0-9A-Fa-f]{16}$")
 PRINTABLE_ASCII: Final = re.compile(r"^[\x21-\x7e]+$")
 COVER_MODES: Final = {"replace": CoverMode.REPLACE, "add": CoverMode.ADD, "extend_only": CoverMode.EXTEND_ONLY}
 SHARE_CODE_MAX_LENGTH: Final = 128
+BLUETOOTH_ADDRESS_PATTERN: Final = re.compile(r"^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$")
+PROVISION_TIMEOUT_MIN: Final = 10
+PROVISION_TIMEOUT_MAX: Final = 600
 
 __all__ = [
     "BINDING_CODE_PATTERN",
@@ -205,6 +209,35 @@ def cover_mode(value: Any) -> CoverMode:
     if not isinstance(value, str) or value not in COVER_MODES:
         raise FieldInvalid("invalid_cover_mode")
     return COVER_MODES[value]
+
+
+def ssid(value: Any) -> str:
+    """A Wi-Fi network's name: 1 to 32 bytes of UTF-8 (what the 0x7010 frame and 802.11 carry)."""
+    if not isinstance(value, str) or not value or not _is_unicode(value) or len(value.encode()) > MAX_SSID_BYTES:
+        raise FieldInvalid("invalid_ssid", max=str(MAX_SSID_BYTES))
+    return value
+
+
+def wifi_password(value: Any) -> str:
+    """A Wi-Fi password: at most 64 bytes of UTF-8 (empty for an open network). Never stripped: spaces count."""
+    if not isinstance(value, str) or not _is_unicode(value) or len(value.encode()) > MAX_PASSWORD_BYTES:
+        raise FieldInvalid("invalid_wifi_password", max=str(MAX_PASSWORD_BYTES))
+    return value
+
+
+def provision_timeout(value: Any) -> int:
+    """Seconds to wait for a device to reach the cloud after it took its Wi-Fi settings."""
+    number = _whole_number(value, "invalid_timeout")
+    if not PROVISION_TIMEOUT_MIN <= number <= PROVISION_TIMEOUT_MAX:
+        raise FieldInvalid("invalid_timeout", min=str(PROVISION_TIMEOUT_MIN), max=str(PROVISION_TIMEOUT_MAX))
+    return number
+
+
+def bluetooth_address(value: Any) -> str:
+    """A Bluetooth address as Home Assistant writes them (``AA:BB:CC:DD:EE:FF``), upper-cased."""
+    if not isinstance(value, str) or not BLUETOOTH_ADDRESS_PATTERN.match(value.strip()):
+        raise FieldInvalid("invalid_address")
+    return value.strip().upper()
 
 
 def check_binding_code(data: Mapping[str, Any]) -> None:
