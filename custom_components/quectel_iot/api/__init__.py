@@ -4,7 +4,7 @@ It imports nothing from Home Assistant and could be published on its own.
 """
 
 from .advertisement import QUECTEL_MANUFACTURER_ID, QuecAdvertisement, parse_advertisement
-from .client import QuecCloudClient, build_pure_ble_body
+from .client import QuecCloudClient
 from .const import REGION_BASE_URLS, Region
 from .exceptions import (
     QuecAlreadyBoundError,
@@ -47,6 +47,7 @@ from .models import (
     WifiBindRequest,
     WifiBindResult,
 )
+from .wire import build_pure_ble_body
 
 __all__ = [
     "QUECTEL_MANUFACTURER_ID",
