@@ -42,6 +42,7 @@ from custom_components.quectel_iot.api import (
 )
 from quectel_simulator import CloudSimulator, Fault
 from quectel_simulator.crypto import ble_decrypt, ble_signature, decrypt_login_password, email_login_signature
+from tests.api.wire import form_of
 from tests.common import (
     BLE_CODE,
     BLE_CODE_WITH_SECRET,
@@ -137,14 +138,15 @@ async def test_email_login_wire_and_tokens(session: aiohttp.ClientSession, simul
     (request,) = simulator.requests_to("emailPwdLogin")
     assert request.method == "POST"
     assert request.json is None
-    assert set(request.query) == {"email", "pwd", "random", "userDomain", "signature"}
-    assert request.query["email"] == DEMO_EMAIL
-    assert request.query["userDomain"] == DEMO_DOMAIN
-    assert len(request.query["random"]) == 16
-    assert decrypt_login_password(request.query["pwd"], request.query["random"]) == DEMO_PASSWORD
-    assert request.query["signature"] == email_login_signature(
-        DEMO_EMAIL, request.query["pwd"], request.query["random"], DEMO_SECRET
-    )
+    # A form body, as every client proven against the live cloud sends it; nothing in the query string.
+    assert request.query == {}
+    form = form_of(request)
+    assert set(form) == {"email", "pwd", "random", "userDomain", "signature"}
+    assert form["email"] == DEMO_EMAIL
+    assert form["userDomain"] == DEMO_DOMAIN
+    assert len(form["random"]) == 16
+    assert decrypt_login_password(form["pwd"], form["random"]) == DEMO_PASSWORD
+    assert form["signature"] == email_login_signature(DEMO_EMAIL, form["pwd"], form["random"], DEMO_SECRET)
     assert "Authorization" not in request.headers
 
 
@@ -152,8 +154,9 @@ async def test_phone_login(session: aiohttp.ClientSession, simulator: CloudSimul
     client = make_client(session, simulator, credentials=PhoneCredentials(DEMO_PHONE, DEMO_PASSWORD, "86"))
     assert (await client.login()).uid == DEMO_UID
     (request,) = simulator.requests_to("phonePwdLogin")
-    assert request.query["phone"] == DEMO_PHONE
-    assert request.query["internationalCode"] == "86"
+    assert request.query == {}
+    assert form_of(request)["phone"] == DEMO_PHONE
+    assert form_of(request)["internationalCode"] == "86"
 
 
 @pytest.mark.parametrize(
@@ -278,7 +281,8 @@ async def test_expired_access_token_one_refresh_for_50_callers(
     assert simulator.requests_to("emailPwdLogin") == []
     (refresh,) = simulator.requests_to("refreshToken")
     assert refresh.method == "PUT"
-    assert refresh.query["refreshToken"] == old.refresh.value
+    assert refresh.query == {}
+    assert form_of(refresh) == {"refreshToken": old.refresh.value}
     assert len(saved) == 1
     assert saved[0].refresh.value != old.refresh.value
     assert all(

@@ -154,13 +154,16 @@ class QuecCloudClient(CloudTransport):
             raise QuecAuthenticationError("The session expired and no credentials are stored to log in again")
         path, form = login_form(credentials, self._user_domain, self._user_domain_secret)
         _LOGGER.debug("Logging in to user domain %s", self._user_domain)
-        # A login is never retried by itself: repeated failures lock the account.
-        return TokenPair.from_api(await self._send("POST", path, params=form, headers={}, retries=0))
+        # Placement: the vendor's pages list these as query parameters (their curl sends an empty body), and the
+        # backend (Spring's @RequestParam, cloud_api.md 2.2) reads either place. Every client proven against the live
+        # cloud (ha-pecron-local, unofficial-pecron-api, landbook-ha, ha-oukitel-powerstation, Sunbooster-API) sends
+        # a form body, so that is the shape with evidence; it also keeps the encrypted password and the signature out
+        # of the URL, which proxies and server logs record. A login is never retried by itself: failures lock.
+        return TokenPair.from_api(await self._send("POST", path, form=form, headers={}, retries=0))
 
     async def _refresh(self, refresh_token: str) -> TokenPair:
-        data = await self._send(
-            "PUT", PATH_REFRESH_TOKEN, params={"refreshToken": refresh_token}, headers={}, retries=0
-        )
+        # A form body, as Sunbooster-API and an ioBroker adapter send it against the live cloud (cloud_api.md 3.7).
+        data = await self._send("PUT", PATH_REFRESH_TOKEN, form={"refreshToken": refresh_token}, headers={}, retries=0)
         return TokenPair.from_api(data)
 
     def _store_tokens(self, tokens: TokenPair) -> None:

@@ -19,12 +19,15 @@ if TYPE_CHECKING:
 _LOGGER = logging.getLogger(__name__)
 _HTTP_CLIENT_ERROR = 400
 _HTTP_SERVER_ERROR = 500
+# aiohttp labels an empty POST/PUT body "application/octet-stream"; no client proven against the cloud sends that.
+_NO_AUTO_CONTENT_TYPE = (aiohttp.hdrs.CONTENT_TYPE,)
 
 
 class CloudTransport:
     """Sends requests to one base URL and turns every answer into ``data`` or a typed exception.
 
-    Each request carries its parameters where the caller puts them: the query string or a JSON body.
+    Each request carries its parameters in exactly one place, chosen by the caller: the query string, a
+    form-urlencoded body or a JSON body. A request without a body carries no ``Content-Type`` at all.
     """
 
     def __init__(
@@ -52,6 +55,7 @@ class CloudTransport:
         path: str,
         *,
         params: Mapping[str, str] | None = None,
+        form: Mapping[str, str] | None = None,
         json_body: Mapping[str, Any] | None = None,
         headers: Mapping[str, str],
         retries: int,
@@ -60,7 +64,9 @@ class CloudTransport:
         attempt = 0
         while True:
             try:
-                return await self._send_once(method, path, params=params, json_body=json_body, headers=headers)
+                return await self._send_once(
+                    method, path, params=params, form=form, json_body=json_body, headers=headers
+                )
             except QuecConnectionError as err:
                 retriable = not isinstance(err, QuecResponseError) or (err.http_status or 0) >= _HTTP_SERVER_ERROR
                 if attempt >= retries or not retriable:
@@ -76,24 +82,32 @@ class CloudTransport:
         path: str,
         *,
         params: Mapping[str, str] | None,
+        form: Mapping[str, str] | None,
         json_body: Mapping[str, Any] | None,
         headers: Mapping[str, str],
     ) -> Any:
+        body: dict[str, Any]
+        if json_body is not None:
+            body = {"json": json_body}  # aiohttp: application/json
+        elif form:
+            body = {"data": dict(form)}  # aiohttp: application/x-www-form-urlencoded
+        else:
+            body = {"skip_auto_headers": _NO_AUTO_CONTENT_TYPE}
         started = time.monotonic()
         try:
             async with self._session.request(
                 method,
                 self._base_url + path,
                 params=params,
-                json=json_body,
                 headers={"Accept": "*/*", **headers},
                 timeout=self._timeout,
+                **body,
             ) as response:
                 status = response.status
                 content_type = response.headers.get(aiohttp.hdrs.CONTENT_TYPE, "")
                 raw = await response.read()
         except TimeoutError:
-            # "from None": the chained aiohttp error would carry the URL, whose query holds login secrets.
+            # "from None": the chained aiohttp error would carry the URL, whose query may hold secrets.
             raise QuecTimeoutError(f"No answer from the cloud within {self._timeout.total:.0f} s") from None
         except aiohttp.ClientError as err:
             raise QuecConnectionError(f"Cannot reach the cloud ({type(err).__name__})") from None
