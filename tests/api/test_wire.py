@@ -15,6 +15,7 @@ from custom_components.quectel_iot.api import (
     ShareRequest,
     WifiBindRequest,
 )
+from custom_components.quectel_iot.api.crypto import encrypt_binding_code
 from custom_components.quectel_iot.api.models import UnbindRequest
 from tests.api.test_client import issued, make_client
 from tests.api.wire import FORM, content_type, form_of
@@ -112,3 +113,18 @@ async def test_json_endpoints_send_json_and_no_query(client: QuecCloudClient, si
     assert wifi.json == {"productKey": WIFI_PK, "deviceKey": WIFI_DK, "bindingCode": WIFI_CODE}
     assert ble.json is not None
     assert ble.json["bindingCode"] == BLE_CODE
+
+
+async def test_encrypted_code_without_random_is_refused_before_sending(
+    client: QuecCloudClient, simulator: CloudSimulator
+) -> None:
+    request = PureBleBindRequest(
+        product_key=BLE_PK,
+        device_key=BLE_DK,
+        product_secret=BLE_PS,
+        binding_secret="s",
+        encrypted_binding_code=encrypt_binding_code(BLE_CODE, BLE_PS, "abcdefghijklmnop"),
+    )
+    with pytest.raises(ValueError, match="random"):
+        await client.bind_by_pure_ble(request)
+    assert simulator.requests == []

@@ -366,8 +366,11 @@ class WifiBindRequest:
 class PureBleBindRequest:
     """``deviceBindingByPureBt``: bind a Bluetooth-only device.
 
-    Give exactly one of ``binding_code`` (encrypted here with the product secret) and ``encrypted_binding_code``
-    (already encrypted, e.g. by the device). ``random`` is the 16-character IV; a fresh one is made when absent.
+    Give exactly one of ``binding_code`` (sent as ``bindingCode``) and ``encrypted_binding_code`` (already
+    encrypted by the device, sent as ``encryptedBindingCode``). ``random`` is the 16-character IV. With
+    ``encrypted_binding_code`` it is required, and must be the random the device encrypted the code with: the request
+    builder refuses (``ValueError``) an encrypted code without one. A plain ``binding_code`` without ``random`` gets a
+    fresh one.
     """
 
     product_key: str

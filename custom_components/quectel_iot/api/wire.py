@@ -90,9 +90,17 @@ def build_pure_ble_body(request: PureBleBindRequest, user_domain_secret: str) ->
 
     A plain binding code is sent as ``bindingCode`` and an already encrypted one as ``encryptedBindingCode``; the
     signature covers whichever is sent.
+
+    Raises:
+        ValueError: Neither or both binding codes are given; or an encrypted binding code comes without its
+            ``random``. The device encrypted that code with a random of its own, so a new one could never decrypt
+            it: the request is refused before anything is sent. A plain binding code without ``random`` gets a fresh
+            one from a CSPRNG.
     """
     if (request.binding_code is None) == (request.encrypted_binding_code is None):
         raise ValueError("Give exactly one of binding_code and encrypted_binding_code")
+    if request.encrypted_binding_code is not None and not request.random:
+        raise ValueError("An encrypted binding code needs the random it was encrypted with")
     random = request.random or make_random()
     pk, dk, ps = request.product_key, request.device_key, request.product_secret
     body: dict[str, Any] = {"pk": pk, "dk": dk, "random": random}
