@@ -262,6 +262,15 @@ class QuecCloudClient(CloudTransport):
 
     # --- reads ------------------------------------------------------------------------------------------------------
 
+    async def resolve_uid(self) -> str:
+        """The logged-in user's id, without a ``userInfo`` request when the access token carries it.
+
+        Logs in (or refreshes) first when no valid token is at hand. Every working client reads the uid from the
+        access token (a JWT); ``userInfo`` is asked only when the token is not a JWT or has no ``uid`` claim.
+        """
+        tokens = await self._valid_tokens()
+        return tokens.uid or (await self.get_user_info()).uid
+
     async def get_user_info(self) -> UserInfo:
         """The logged-in user (``userInfo``)."""
         return UserInfo.from_api(await self._call("GET", PATH_USER_INFO, retries=self._read_retries))
