@@ -5,7 +5,16 @@ It imports nothing from Home Assistant and could be published on its own.
 
 from .advertisement import QUECTEL_MANUFACTURER_ID, QuecAdvertisement, parse_advertisement
 from .client import QuecCloudClient
-from .const import REGION_BASE_URLS, Region
+from .const import REGION_ALTERNATE_URLS, REGION_BASE_URLS, Region
+from .discovery import (
+    NOT_HERE_CODES,
+    HostCandidate,
+    HostDiscovery,
+    candidate_hosts,
+    data_center_order,
+    discover_host,
+    known_hosts,
+)
 from .exceptions import (
     QuecAlreadyBoundError,
     QuecApiError,
@@ -50,7 +59,9 @@ from .models import (
 from .wire import build_pure_ble_body
 
 __all__ = [
+    "NOT_HERE_CODES",
     "QUECTEL_MANUFACTURER_ID",
+    "REGION_ALTERNATE_URLS",
     "REGION_BASE_URLS",
     "BindByDkRequest",
     "BindOptions",
@@ -62,6 +73,8 @@ __all__ = [
     "EmailCredentials",
     "Family",
     "FamilyModeConfig",
+    "HostCandidate",
+    "HostDiscovery",
     "MatterCat",
     "MatterInfo",
     "PhoneCredentials",
@@ -93,5 +106,9 @@ __all__ = [
     "WifiBindRequest",
     "WifiBindResult",
     "build_pure_ble_body",
+    "candidate_hosts",
+    "data_center_order",
+    "discover_host",
+    "known_hosts",
     "parse_advertisement",
 ]

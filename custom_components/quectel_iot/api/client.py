@@ -82,6 +82,10 @@ class QuecCloudClient(CloudTransport):
     The session is injected and never closed here. Tokens are renewed on demand: shortly before the access token
     expires, and when the cloud answers 5032. Concurrent callers share one renewal (refresh, or a fresh login when the
     refresh is refused). ``on_tokens_updated`` is told about every new token pair so its owner can persist it.
+
+    ``base_url``, when given, is used whatever the region (the host that :func:`~.discovery.discover_host` found,
+    stored and reused after a restart). Without it the region's documented host is used; ``AUTO`` and ``CUSTOM``
+    need one.
     """
 
     def __init__(
@@ -104,8 +108,11 @@ class QuecCloudClient(CloudTransport):
         if base_url is None:
             if region is Region.CUSTOM:
                 raise ValueError("A custom region needs a base URL")
+            if region is Region.AUTO:
+                raise ValueError("Region auto needs a base URL: the one discover_host found")
             base_url = REGION_BASE_URLS[region]
         super().__init__(session, base_url, request_timeout=request_timeout, retry_backoff=retry_backoff)
+        self._region = region
         self._user_domain = user_domain
         self._user_domain_secret = user_domain_secret
         self._credentials = credentials
@@ -122,6 +129,11 @@ class QuecCloudClient(CloudTransport):
     def __repr__(self) -> str:
         """Identify the account without any secret."""
         return f"QuecCloudClient(base_url={self._base_url!r}, user_domain={self._user_domain!r}, uid={self.uid!r})"
+
+    @property
+    def region(self) -> Region:
+        """The region the client was made for (the data center of ``base_url``, or ``CUSTOM``)."""
+        return self._region
 
     @property
     def user_domain(self) -> str:
