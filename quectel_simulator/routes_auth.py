@@ -79,8 +79,8 @@ class AuthRoutes(Routes):
         """``POST emailPwdLogin`` (query, or form body).
 
         Order: userDomain 5023/5013/5015/5104; email missing 5026; pwd missing 5022; signature missing 5550, wrong
-        5420 (``sha256(email + pwd + random + secret)``); pwd undecryptable 5056; email not registered in the
-        domain 5031; locked 5147; wrong password 5586..5583, then 5147.
+        5420 (``sha256(email + pwd + random + secret)``, pwd as sent); pwd undecryptable 5056 (line breaks skipped);
+        email not registered in the domain 5031; locked 5147; wrong password 5586..5583, then 5147.
         """
         params = query_or_form_params(request)
         domain = self._login_domain(params)
@@ -99,9 +99,9 @@ class AuthRoutes(Routes):
         """``POST phonePwdLogin`` (query, or form body).
 
         Order: userDomain 5023/5013/5015/5104; phone missing 5021; pwd missing 5022; signature missing 5550, wrong
-        5420 (``sha256(internationalCode + phone + pwd + random + secret)``, internationalCode "" when absent); pwd
-        undecryptable 5056; phone not registered 5004 (matched with the international code when one is sent, a
-        leading ``+`` ignored); locked 5147; wrong password 5582..5579, then 5147.
+        5420 (``sha256(internationalCode + phone + pwd + random + secret)``, internationalCode "" when absent, pwd as
+        sent); pwd undecryptable 5056 (line breaks skipped); phone not registered 5004 (matched with the international
+        code when one is sent, a leading ``+`` ignored); locked 5147; wrong password 5582..5579, then 5147.
         """
         params = query_or_form_params(request)
         domain = self._login_domain(params)
