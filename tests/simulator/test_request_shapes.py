@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import base64
 import textwrap
+from urllib.parse import urlencode
 
 from quectel_simulator import CloudSimulator
 from tests.simulator.helpers import (
+    BIND_DK,
+    CELL_FREE,
+    CELL_PK,
     DEMO_EMAIL,
     DEMO_PASSWORD,
     DEMO_PHONE,
@@ -19,8 +23,12 @@ from tests.simulator.helpers import (
     DOMAIN,
     EMAIL_LOGIN,
     PHONE_LOGIN,
+    REFRESH,
     SECRET,
+    SHARE,
+    USER_INFO,
     Cloud,
+    email_login_params,
     encrypt_pwd,
     jwt_claims,
     phone_login_params,
@@ -123,3 +131,46 @@ async def test_login_pwd_still_must_be_base64(cloud: Cloud) -> None:
             "signature": sha(DEMO_EMAIL, pwd, "r", SECRET),
         }
         assert await cloud.code("POST", EMAIL_LOGIN, data=params) == 5056
+
+
+# ----- query string or form body -----
+
+
+async def test_phone_login_as_form_body(cloud: Cloud, sim: CloudSimulator) -> None:
+    data = await cloud.ok("POST", PHONE_LOGIN, data=phone_login_params())
+    assert jwt_claims(data["accessToken"]["token"])["uid"] == DEMO_UID
+    recorded = sim.requests_to("phonePwdLogin")[-1]
+    assert recorded.query == {}
+    assert recorded.headers["Content-Type"] == "application/x-www-form-urlencoded"
+
+
+async def test_form_body_with_charset(cloud: Cloud) -> None:
+    body = urlencode(android_email_params()).encode()
+    headers = {"Content-Type": "application/x-www-form-urlencoded; charset=UTF-8"}
+    assert await cloud.code("POST", EMAIL_LOGIN, data=body, headers=headers) == 200
+
+
+async def test_query_with_empty_body_of_any_content_type(cloud: Cloud) -> None:
+    # The vendor's curl: parameters in the query, an empty body (``-d ''``), whatever Content-Type comes with it.
+    for content_type in ("application/json", "application/octet-stream", "application/x-www-form-urlencoded"):
+        headers = {"Content-Type": content_type}
+        assert await cloud.code("POST", EMAIL_LOGIN, params=email_login_params(), data=b"", headers=headers) == 200
+    assert await cloud.code("POST", EMAIL_LOGIN, params=email_login_params()) == 200
+
+
+async def test_refresh_as_form_body_or_query(cloud: Cloud, sim: CloudSimulator) -> None:
+    login = await cloud.ok("POST", EMAIL_LOGIN, data=android_email_params())
+    fresh = await cloud.ok("PUT", REFRESH, data={"refreshToken": login["refreshToken"]["token"]})
+    assert jwt_claims(fresh["accessToken"]["token"])["uid"] == DEMO_UID
+    assert sim.requests_to("refreshToken")[-1].query == {}
+    again = await cloud.ok("PUT", REFRESH, params={"refreshToken": fresh["refreshToken"]["token"]})
+    assert await cloud.code("GET", USER_INFO, token=again["accessToken"]["token"]) == 200
+
+
+async def test_seed_endpoints_keep_their_placement(cloud: Cloud) -> None:
+    # bindDeviceDk and shareByUid are query-only on their seed pages: a form body is not read.
+    token = cloud.token()
+    assert await cloud.code("POST", BIND_DK, token=token, data={"pk": CELL_PK, "dk": CELL_FREE}) == 5066
+    share = {"pk": CELL_PK, "dk": "c0ffee000001", "shareUid": "C1002"}
+    assert await cloud.code("POST", SHARE, token=token, data=share) == 5066
+    assert await cloud.code("POST", BIND_DK, token=token, params={"pk": CELL_PK, "dk": CELL_FREE}) == 200
