@@ -174,3 +174,19 @@ async def test_seed_endpoints_keep_their_placement(cloud: Cloud) -> None:
     share = {"pk": CELL_PK, "dk": "c0ffee000001", "shareUid": "C1002"}
     assert await cloud.code("POST", SHARE, token=token, data=share) == 5066
     assert await cloud.code("POST", BIND_DK, token=token, params={"pk": CELL_PK, "dk": CELL_FREE}) == 200
+
+
+# ----- app headers -----
+
+
+async def test_app_headers_are_ignored(cloud: Cloud, sim: CloudSimulator) -> None:
+    data = await cloud.ok("POST", EMAIL_LOGIN, data=android_email_params(), headers=APP_HEADERS)
+    token = data["accessToken"]["token"]
+    assert await cloud.code("GET", USER_INFO, token=token, headers=APP_HEADERS) == 200
+    page = await cloud.ok("GET", "/v2/binding/enduserapi/userDeviceList", token=token, headers=APP_HEADERS)
+    assert page["total"] == 2
+    fresh = await cloud.ok("PUT", REFRESH, data={"refreshToken": data["refreshToken"]["token"]}, headers=APP_HEADERS)
+    assert fresh["accessToken"]["token"] != token
+    recorded = sim.requests_to("emailPwdLogin")[-1]
+    assert recorded.headers["X-Q-Language"] == "en"
+    assert recorded.headers["quec-random-url"] == APP_HEADERS["quec-random-url"]
