@@ -14,18 +14,21 @@ from urllib.parse import urlencode
 from quectel_simulator import CloudSimulator
 from tests.simulator.helpers import (
     BIND_DK,
+    CELL_BOUND,
     CELL_FREE,
     CELL_PK,
     DEMO_EMAIL,
     DEMO_PASSWORD,
     DEMO_PHONE,
     DEMO_UID,
+    DEVICE_LIST,
     DOMAIN,
     EMAIL_LOGIN,
     PHONE_LOGIN,
     REFRESH,
     SECRET,
     SHARE,
+    SHARED_DK,
     USER_INFO,
     Cloud,
     email_login_params,
@@ -190,3 +193,39 @@ async def test_app_headers_are_ignored(cloud: Cloud, sim: CloudSimulator) -> Non
     recorded = sim.requests_to("emailPwdLogin")[-1]
     assert recorded.headers["X-Q-Language"] == "en"
     assert recorded.headers["quec-random-url"] == APP_HEADERS["quec-random-url"]
+
+
+# ----- device list paging -----
+
+
+async def test_device_list_page_number(cloud: Cloud) -> None:
+    # The Oukitel client's request: pageNumber=1&pageSize=50.
+    page = await cloud.devices(pageNumber=1, pageSize=50)
+    assert (page["pageNum"], page["pageSize"], page["total"], len(page["list"])) == (1, 50, 2, 2)
+    second = await cloud.devices(pageNumber=2, pageSize=1)
+    assert second["pageNum"] == 2
+    assert [d["deviceKey"] for d in second["list"]] == [SHARED_DK]
+    # The documented name wins when both are sent.
+    both = await cloud.devices(page=1, pageNumber=2, pageSize=1)
+    assert both["pageNum"] == 1
+    assert [d["deviceKey"] for d in both["list"]] == [CELL_BOUND]
+    # A blank page falls back to pageNumber.
+    assert (await cloud.devices(page="", pageNumber=2, pageSize=1))["pageNum"] == 2
+
+
+async def test_device_list_without_paging(cloud: Cloud) -> None:
+    page = await cloud.devices()
+    assert (page["pageNum"], page["pageSize"], page["total"], len(page["list"])) == (1, 10, 2, 2)
+    only_size = await cloud.devices(pageSize=1)
+    assert (only_size["pageNum"], len(only_size["list"]), only_size["hasNextPage"]) == (1, 1, True)
+
+
+async def test_device_list_page_number_errors(cloud: Cloud) -> None:
+    token = cloud.token()
+    for params in (
+        {"pageNumber": "0"},
+        {"pageNumber": "x"},
+        {"pageNumber": "1.5"},
+        {"pageNumber": "1", "pageSize": "0"},
+    ):
+        assert await cloud.code("GET", DEVICE_LIST, token=token, params=params) == 5000
