@@ -12,9 +12,10 @@ Each handler checks its request in a fixed order and answers with the first refu
 4. state (what the simulated cloud knows), in the order listed in the handler's docstring.
 
 Parameters are read only from the place the vendor's pages give: the query string for ``bindDeviceDk``,
-``shareByUid``, ``unbundlingDeviceDk``, ``shareDevice`` and ``ownerUserUnshareDevice`` (and the reads), a JSON body
-for ``deviceBindingByWifi`` and ``deviceBindingByPureBt``; the login and refresh calls take the query string and,
-like the Spring backend, also a form-urlencoded body. A parameter sent in the wrong place is not seen, so the request
+``shareByUid``, ``unbundlingDeviceDk``, ``shareDevice``, ``ownerUserUnshareDevice`` and ``shareUserUnshareDevice``
+(and the reads), a JSON body for ``deviceBindingByWifi`` and ``deviceBindingByPureBt``; the login and refresh calls
+take the query string and, like the Spring backend (and as every working third-party client sends them), also a
+form-urlencoded body. A parameter sent in the wrong place is not seen, so the request
 fails with the code for the missing parameter. Empty strings count as missing.
 """
 
@@ -55,6 +56,7 @@ SHARE_BY_UID_PATH: Final = "/v2/binding/enduserapi/shareByUid"
 UNBIND_DEVICE_DK_PATH: Final = "/v2/binding/enduserapi/unbundlingDeviceDk"
 SHARE_DEVICE_PATH: Final = "/v2/binding/enduserapi/shareDevice"
 OWNER_UNSHARE_PATH: Final = "/v2/binding/enduserapi/ownerUserUnshareDevice"
+RECIPIENT_UNSHARE_PATH: Final = "/v2/binding/enduserapi/shareUserUnshareDevice"
 SHARE_USER_LIST_PATH: Final = "/v2/binding/enduserapi/deviceShareUserList"
 
 
@@ -104,6 +106,7 @@ def route_table(backend: Backend) -> list[tuple[str, str, Operation]]:
         ("DELETE", UNBIND_DEVICE_DK_PATH, binding.unbind_device_dk),
         ("POST", SHARE_DEVICE_PATH, sharing.accept_share),
         ("DELETE", OWNER_UNSHARE_PATH, sharing.owner_unshare),
+        ("DELETE", RECIPIENT_UNSHARE_PATH, sharing.recipient_unshare),
         ("GET", SHARE_USER_LIST_PATH, sharing.device_share_user_list),
     ]
 
