@@ -14,6 +14,11 @@ request it received::
 
 Run ``python -m quectel_simulator`` for a foreground server with the demo account. The package does not use the
 integration's client: its cryptography is written independently so the two cross-check each other.
+
+Modules: ``simulator`` (:class:`CloudSimulator`, the lifecycle), ``app`` (route table and app factory), ``params``
+(request readers), ``routes_auth`` / ``routes_devices`` / ``routes_binding`` / ``routes_sharing`` (the handlers by
+concern, on the ``backend`` base), ``binding_fields`` (bind parameter checks), ``state`` and ``model`` (the in-memory
+data), ``data_file`` (the TOML loader), ``tokens``, ``crypto``, ``codes``, ``faults``, ``recording``.
 """
 
 from .codes import MESSAGES, ApiError, envelope

@@ -22,7 +22,7 @@ from .simulator import CloudSimulator
 from .tokens import DEFAULT_ACCESS_LIFETIME, DEFAULT_REFRESH_LIFETIME
 
 if TYPE_CHECKING:
-    from .state import Device, User
+    from .model import Device, User
 
 DEFAULT_PORT = 8910
 """The port the CLI listens on unless told otherwise."""

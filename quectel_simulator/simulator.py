@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Final, Self
 from aiohttp import web
 
 from .app import build_app
+from .data_file import load_state_file
 from .faults import FaultSet
 from .state import Clock, SimulatorState
 from .tokens import DEFAULT_ACCESS_LIFETIME, DEFAULT_REFRESH_LIFETIME, TokenStore
@@ -82,7 +83,7 @@ class CloudSimulator:
             The simulator (not started).
         """
         clock = kwargs.pop("clock", None) or Clock()
-        state = SimulatorState.from_file(path, now=clock.now())
+        state = load_state_file(path, now=clock.now())
         return cls(state, clock=clock, data_file=Path(path), **kwargs)
 
     @classmethod

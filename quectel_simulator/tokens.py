@@ -80,6 +80,8 @@ class TokenStore:
 
     def _issue(self, uid: str, kind: str, lifetime: int) -> IssuedToken:
         now = int(self.clock.now())
+        # The claims of the vendor's example tokens (cloud_api.md 3.6): clients read the user id from "uid" without
+        # calling userInfo. "jti" is this simulator's own: two tokens issued in the same second must still differ.
         claims = {
             "iss": "enduser",
             "aud": "Audience",

@@ -13,6 +13,7 @@ import aiohttp
 import pytest
 
 from quectel_simulator import CloudSimulator
+from tests.simulator.helpers import Cloud
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -35,3 +36,9 @@ async def http() -> AsyncIterator[aiohttp.ClientSession]:
     """A plain aiohttp session."""
     async with aiohttp.ClientSession() as session:
         yield session
+
+
+@pytest.fixture
+def cloud(sim: CloudSimulator, http: aiohttp.ClientSession) -> Cloud:
+    """Raw HTTP calls against ``sim``."""
+    return Cloud(sim, http)
