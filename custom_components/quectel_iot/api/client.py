@@ -22,6 +22,7 @@ from .const import (
     PATH_FAMILY_MODE_CONFIG,
     PATH_FAMILY_ROOM_LIST,
     PATH_OWNER_UNSHARE,
+    PATH_RECIPIENT_UNSHARE,
     PATH_REFRESH_TOKEN,
     PATH_SHARE_BY_UID,
     PATH_UNBIND,
@@ -36,6 +37,7 @@ from .const import (
 from .exceptions import (
     QuecApiError,
     QuecAuthenticationError,
+    QuecNotFoundError,
     QuecRateLimitError,
     QuecTokenError,
 )
@@ -45,8 +47,10 @@ from .models import (
     Credentials,
     Device,
     DeviceShare,
+    DeviceType,
     Family,
     FamilyModeConfig,
+    LeaveShareResult,
     Page,
     PureBleBindRequest,
     PureBleBindResult,
@@ -429,6 +433,35 @@ class QuecCloudClient(CloudTransport):
     async def revoke_share(self, share_code: str) -> None:
         """``ownerUserUnshareDevice`` (DELETE): the owner ends one share."""
         await self._call("DELETE", PATH_OWNER_UNSHARE, params={"shareCode": share_code})
+
+    async def leave_share(self, share_code: str) -> None:
+        """``shareUserUnshareDevice`` (DELETE, query ``shareCode``): the recipient gives up a device shared with it.
+
+        The share code is the one the device list carries for a shared device (``Device.share_code``).
+        """
+        await self._call("DELETE", PATH_RECIPIENT_UNSHARE, params={"shareCode": share_code})
+
+    async def leave_shared_device(self, product_key: str, device_key: str) -> LeaveShareResult:
+        """Leave the share of a device by its keys: its share code is read from the device list first.
+
+        Raises:
+            QuecNotFoundError: No device with these keys is shared with the account (``code`` is ``None``: the
+                cloud was not asked to leave).
+        """
+        devices = await self.get_devices()
+        share_code = next(
+            (
+                device.share_code
+                for device in devices
+                if (device.product_key, device.device_key) == (product_key, device_key)
+                and device.device_type is DeviceType.SHARED
+            ),
+            "",
+        )
+        if not share_code:
+            raise QuecNotFoundError("No device with these keys is shared with this account")
+        await self.leave_share(share_code)
+        return LeaveShareResult(product_key, device_key)
 
     async def get_device_shares(self, product_key: str, device_key: str) -> list[DeviceShare]:
         """``deviceShareUserList``: the shares of a device the account owns, with their recipients.

@@ -66,6 +66,7 @@ PATH_UNBIND: Final = "/v2/binding/enduserapi/unbundlingDeviceDk"
 PATH_ACCEPT_SHARE: Final = "/v2/binding/enduserapi/shareDevice"
 PATH_OWNER_UNSHARE: Final = "/v2/binding/enduserapi/ownerUserUnshareDevice"
 PATH_DEVICE_SHARE_USERS: Final = "/v2/binding/enduserapi/deviceShareUserList"
+PATH_RECIPIENT_UNSHARE: Final = "/v2/binding/enduserapi/shareUserUnshareDevice"
 
 SUCCESS_CODE: Final = 200
 # Refresh this long before the access token's stated expiry, so a request never races the deadline.

@@ -16,6 +16,7 @@ from .parsing import bool_of, int_of, jwt_claims, optional_int_of, str_of
 from .sharing_models import (
     CoverMode,
     DeviceShare,
+    LeaveShareResult,
     ShareRequest,
     ShareResult,
     UnbindRequest,
@@ -35,6 +36,7 @@ __all__ = [
     "Family",
     "FamilyModeConfig",
     "FamilyRole",
+    "LeaveShareResult",
     "MatterCat",
     "MatterInfo",
     "Page",

@@ -44,6 +44,14 @@ class ShareResult:
 
 
 @dataclass(frozen=True, slots=True)
+class LeaveShareResult:
+    """Result of leaving a share (``shareUserUnshareDevice``): the device is no longer the account's."""
+
+    product_key: str
+    device_key: str
+
+
+@dataclass(frozen=True, slots=True)
 class UnbindRequest:
     """``unbundlingDeviceDk``: give up the account's own binding of a device.
 
