@@ -139,6 +139,18 @@ class TokenStore:
         issued = self._valid(value, ACCESS)
         return issued.uid if issued else None
 
+    def refresh_uid(self, value: str) -> str | None:
+        """Tell whose refresh token this is, without using it up.
+
+        Args:
+            value: The ``refreshToken`` parameter, exactly as issued.
+
+        Returns:
+            The uid, or ``None`` when it is unknown, expired, revoked or used.
+        """
+        issued = self._valid(value, REFRESH)
+        return issued.uid if issued else None
+
     def use_refresh(self, value: str) -> str | None:
         """Consume a refresh token.
 
