@@ -144,6 +144,22 @@ async def test_auto_finds_the_domain_on_the_second_host(
     assert len(second.requests_to("userDeviceList")) == 1
 
 
+async def test_auto_finds_a_domain_the_simulator_serves_on_a_second_host_name(
+    session: aiohttp.ClientSession, simulator: CloudSimulator
+) -> None:
+    """One simulated cloud, the demo domain moved to a second listener: the documented host no longer knows it."""
+    alias = await simulator.start_host("iot-api.quecteleu.com", [DEMO_DOMAIN])
+    found = await discover(session, {EU: (simulator.url, alias)})
+    assert (found.base_url, found.data_center, found.uid) == (alias, EU, DEMO_UID)
+    assert [(r.host, r.response_code) for r in simulator.requests_to("emailPwdLogin")] == [
+        ("primary", 5015),
+        ("iot-api.quecteleu.com", 200),
+    ]
+    await found.client.get_devices()
+    assert {r.host for r in simulator.requests_to("userDeviceList")} == {"iot-api.quecteleu.com"}
+    assert simulator.requests_to("userInfo") == []
+
+
 async def test_the_prefix_decides_which_data_center_is_asked_first(
     session: aiohttp.ClientSession, first: CloudSimulator, second: CloudSimulator
 ) -> None:
