@@ -4,10 +4,10 @@ A user domain and its secret live in one data center (cloud_api.md 1), and each 
 one host name; users cannot be expected to know which. ``discover_host`` tries the candidates in an order guided by
 the user domain's first letter and stops at the first host that logs the account in.
 
-It moves on only where trying elsewhere cannot hurt the account: the host does not know the user domain, knows it
-under another secret, or does not know the account (the documented countdown to a lockout, 5579-5586, belongs to
-wrong passwords; cloud_api.md 8), or the host could not be reached. A wrong password, a lockout or any other refusal
-is final: trying it on another host would only burn the account's remaining attempts.
+It moves on only when the host does not know the user domain (the name is unknown there, or known under another
+secret) or could not be reached. Everything else is final, first of all a wrong password or a lockout: trying them on
+another host would only burn the account's remaining attempts. So is an account the host does not know (5031/5004):
+that host knows the user domain, and the account belongs to it.
 """
 
 from __future__ import annotations
@@ -38,20 +38,16 @@ if TYPE_CHECKING:
 
 _LOGGER = logging.getLogger(__name__)
 
-# The refusals that mean "not on this host", from the most telling to the least: when every host refuses, the most
-# telling one is raised.
+# The refusals that mean "this user domain is not here", the more telling first: when every host refuses, the most
+# telling refusal is raised.
 _NOT_HERE_RANK: Final[dict[int, int]] = {
-    # The account is not registered in the user domain here (email 5031, phone 5004): the domain and its secret are
-    # right. One domain and secret is used against two data centers by a working client (ha-pecron-local: the same
-    # C.DM domain for Europe and North America), so the account may live on another one.
-    5031: 0,
-    5004: 0,
-    # Signature refused: a user domain of that name exists here, under another secret (the same name on another data
-    # center; ha-pecron-local moves on on 5420 too). A password whose signature is refused is never checked.
-    5420: 1,
-    5421: 1,
+    # Signature refused: the host has a user domain of that name, under another secret, so not this user domain (the
+    # same name may exist on another data center; ha-pecron-local moves on on 5420 too). Also what a mistyped secret
+    # gives, and the verdict then says so. A password whose signature is refused is never checked, so no attempt counts.
+    5420: 0,
+    5421: 0,
     # The user domain does not exist here.
-    5015: 2,
+    5015: 1,
 }
 NOT_HERE_CODES: Final[frozenset[int]] = frozenset(_NOT_HERE_RANK)
 """Login refusals after which the next candidate host is tried."""
@@ -150,8 +146,8 @@ async def discover_host(
     Raises:
         QuecUserDomainError: Every host refused the user domain (5015; 5420 when a host knows the name under another
             secret).
-        QuecAuthenticationError: A host that knows the user domain refused the password (final: no other host is
-            tried), or every host that knows the domain does not know the account (5031/5004).
+        QuecAuthenticationError: The first host that knows the user domain refused the password or does not know
+            the account (final: no other host is tried).
         QuecRateLimitError: The account or the IP is locked (final: no other host is tried).
         QuecConnectionError: A data center could not be reached on any of its hosts, and no host logged in; the
             first such failure is raised (its subclass and HTTP status intact).
