@@ -12,13 +12,18 @@ request it received::
     ...
     await sim.stop()
 
+A user domain can live on a second host name (``await sim.start_host("iot-api.quecteleu.com", ["E.DM.90002.1"])``):
+another listener over the same state that serves only the domains it is given, while the first one answers their
+logins 5015, as the real cloud answers a user domain of another data center.
+
 Run ``python -m quectel_simulator`` for a foreground server with the demo account. The package does not use the
 integration's client: its cryptography is written independently so the two cross-check each other.
 
 Modules: ``simulator`` (:class:`CloudSimulator`, the lifecycle), ``app`` (route table and app factory), ``params``
 (request readers), ``routes_auth`` / ``routes_devices`` / ``routes_binding`` / ``routes_sharing`` (the handlers by
-concern, on the ``backend`` base), ``binding_fields`` (bind parameter checks), ``state`` and ``model`` (the in-memory
-data), ``data_file`` (the TOML loader), ``tokens``, ``crypto``, ``codes``, ``faults``, ``recording``.
+concern, on the ``backend`` base), ``binding_fields`` (bind parameter checks), ``hosts`` (listeners and which user
+domains each serves), ``state`` and ``model`` (the in-memory data), ``data_file`` (the TOML loader), ``tokens``,
+``crypto``, ``codes``, ``faults``, ``recording``.
 """
 
 from .codes import MESSAGES, ApiError, envelope

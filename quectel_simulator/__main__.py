@@ -1,9 +1,12 @@
 """Command line: run the simulator in the foreground.
 
-``python -m quectel_simulator [--host 127.0.0.1] [--port 8910] [--data FILE] [--access-token-lifetime S]``
+``python -m quectel_simulator [--host 127.0.0.1] [--port 8910] [--data FILE] [--access-token-lifetime S]
+[--extra-host PORT:DOMAIN[,DOMAIN...]]...``
 
 It prints its URL, the demo account (what to type into the integration's config flow) and the devices with their
-binding codes, then serves until Ctrl-C (SIGINT) or SIGTERM.
+binding codes, then serves until Ctrl-C (SIGINT) or SIGTERM. Each ``--extra-host`` opens another listener (a second
+host name of the cloud, named ``extra1``, ``extra2``, ...) that serves the listed user domains; the main URL then
+answers their logins 5015.
 """
 
 from __future__ import annotations
@@ -16,18 +19,25 @@ import signal
 import sys
 import tomllib
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Final, TextIO
 
 from .simulator import CloudSimulator
 from .tokens import DEFAULT_ACCESS_LIFETIME, DEFAULT_REFRESH_LIFETIME
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from .model import Device, User
 
 DEFAULT_PORT = 8910
 """The port the CLI listens on unless told otherwise."""
 
 BINDING_MODES = {1: "multi-user binding", 2: "unique binding", 3: "rotation binding"}
+EXTRA_HOST_PREFIX: Final = "extra"
+"""Extra listeners are named ``extra1``, ``extra2``, ... in the order of their ``--extra-host``."""
+
+type ExtraHost = tuple[int, list[str]]
+"""An ``--extra-host``: its port and the user domains it serves."""
 
 
 def _positive_int(text: str) -> int:
@@ -48,6 +58,14 @@ def _port(text: str) -> int:
     if not 0 <= value <= 65535:  # noqa: PLR2004 - highest TCP port
         raise argparse.ArgumentTypeError("must be 0..65535 (0 picks a free port)")
     return value
+
+
+def _extra_host(text: str) -> ExtraHost:
+    port_text, sep, domains_text = text.partition(":")
+    domains = [domain.strip() for domain in domains_text.split(",") if domain.strip()]
+    if not sep or not domains:
+        raise argparse.ArgumentTypeError(f"expected PORT:DOMAIN[,DOMAIN...], got {text!r}")
+    return _port(port_text), domains
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -80,6 +98,14 @@ def build_parser() -> argparse.ArgumentParser:
         default=DEFAULT_REFRESH_LIFETIME,
         metavar="S",
         help="refresh token lifetime in seconds (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--extra-host",
+        type=_extra_host,
+        action="append",
+        default=[],
+        metavar="PORT:DOMAIN[,DOMAIN...]",
+        help="serve these user domains on another port only, as a second host name of the cloud (repeatable)",
     )
     parser.add_argument(
         "--log-level",
@@ -149,6 +175,11 @@ def banner(sim: CloudSimulator) -> str:
     """
     state = sim.state
     lines = [f"Quectel cloud simulator listening on {sim.url}"]
+    for name, url in sim.urls.items():
+        domains = sim.host_table.user_domains_of(name)
+        if domains is not None:
+            listed = ", ".join(sorted(domains)) or "no user domain"
+            lines.append(f"  and on {url} ({name}) for {listed} (not served on {sim.url})")
     source = str(sim.data_file) if sim.data_file else "(in-memory state)"
     lines.append(f"Data: {source} (data center {state.data_center})")
     users = list(state.users.values())
@@ -182,6 +213,7 @@ async def serve(
     *,
     stop: asyncio.Event | None = None,
     out: TextIO | None = None,
+    extra_hosts: Sequence[ExtraHost] = (),
 ) -> None:
     """Start the simulator, print the banner and serve until SIGINT/SIGTERM (or ``stop`` is set).
 
@@ -191,11 +223,18 @@ async def serve(
         port: TCP port (0 for a free one).
         stop: An event that ends serving when set (a new one when ``None``).
         out: Where the banner goes (stdout when ``None``).
+        extra_hosts: More listeners on ``host``: their ports and the user domains each serves.
     """
     stream = out if out is not None else sys.stdout
     stop_event = stop if stop is not None else asyncio.Event()
     loop = asyncio.get_running_loop()
     await sim.start(host, port)
+    try:
+        for index, (extra_port, domains) in enumerate(extra_hosts, start=1):
+            await sim.start_host(f"{EXTRA_HOST_PREFIX}{index}", domains, host=host, port=extra_port)
+    except BaseException:
+        await sim.stop()
+        raise
     installed: list[signal.Signals] = []
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
@@ -236,10 +275,15 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, ValueError, tomllib.TOMLDecodeError) as err:
         sys.stderr.write(f"cannot load the data file: {err}\n")
         return 2
+    unknown = sorted({domain for _, domains in args.extra_host for domain in domains} - set(sim.state.user_domains))
+    if unknown:
+        sys.stderr.write(f"--extra-host names user domains the data does not have: {', '.join(unknown)}\n")
+        return 2
     try:
-        asyncio.run(serve(sim, args.host, args.port))
+        asyncio.run(serve(sim, args.host, args.port, extra_hosts=args.extra_host))
     except OSError as err:
-        sys.stderr.write(f"cannot listen on {args.host}:{args.port}: {err}\n")
+        ports = [str(args.port)] + [str(port) for port, _ in args.extra_host]
+        sys.stderr.write(f"cannot listen on {args.host}:{' or '.join(ports)}: {err}\n")
         return 1
     return 0
 

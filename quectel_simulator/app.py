@@ -12,9 +12,10 @@ Each handler checks its request in a fixed order and answers with the first refu
 4. state (what the simulated cloud knows), in the order listed in the handler's docstring.
 
 Parameters are read only from the place the vendor's pages give: the query string for ``bindDeviceDk``,
-``shareByUid``, ``unbundlingDeviceDk``, ``shareDevice`` and ``ownerUserUnshareDevice`` (and the reads), a JSON body
-for ``deviceBindingByWifi`` and ``deviceBindingByPureBt``; the login and refresh calls take the query string and,
-like the Spring backend, also a form-urlencoded body. A parameter sent in the wrong place is not seen, so the request
+``shareByUid``, ``unbundlingDeviceDk``, ``shareDevice``, ``ownerUserUnshareDevice`` and ``shareUserUnshareDevice``
+(and the reads), a JSON body for ``deviceBindingByWifi`` and ``deviceBindingByPureBt``; the login and refresh calls
+take the query string and, like the Spring backend (and as every working third-party client sends them), also a
+form-urlencoded body. A parameter sent in the wrong place is not seen, so the request
 fails with the code for the missing parameter. Empty strings count as missing.
 """
 
@@ -27,7 +28,7 @@ from aiohttp import web
 from .codes import JSON_CONTENT_TYPE, SUCCESS, ApiError, dump_json, envelope
 from .faults import fault_middleware
 from .params import recorded
-from .recording import recording_middleware
+from .recording import PRIMARY_HOST, recording_middleware
 from .routes_auth import AuthRoutes
 from .routes_binding import BindingRoutes
 from .routes_devices import DeviceRoutes
@@ -55,6 +56,7 @@ SHARE_BY_UID_PATH: Final = "/v2/binding/enduserapi/shareByUid"
 UNBIND_DEVICE_DK_PATH: Final = "/v2/binding/enduserapi/unbundlingDeviceDk"
 SHARE_DEVICE_PATH: Final = "/v2/binding/enduserapi/shareDevice"
 OWNER_UNSHARE_PATH: Final = "/v2/binding/enduserapi/ownerUserUnshareDevice"
+RECIPIENT_UNSHARE_PATH: Final = "/v2/binding/enduserapi/shareUserUnshareDevice"
 SHARE_USER_LIST_PATH: Final = "/v2/binding/enduserapi/deviceShareUserList"
 
 
@@ -75,19 +77,20 @@ def json_response(payload: Any, status: int = 200) -> web.Response:
     return web.Response(status=status, body=dump_json(payload).encode(), headers={"Content-Type": JSON_CONTENT_TYPE})
 
 
-def route_table(backend: Backend) -> list[tuple[str, str, Operation]]:
+def route_table(backend: Backend, host: str = PRIMARY_HOST) -> list[tuple[str, str, Operation]]:
     """List what the simulated cloud serves: method, path and operation.
 
     Args:
         backend: The simulator the operations work on.
+        host: The listener they answer on.
 
     Returns:
         ``(method, path, operation)`` triples.
     """
-    auth = AuthRoutes(backend)
-    devices = DeviceRoutes(backend)
-    binding = BindingRoutes(backend)
-    sharing = SharingRoutes(backend)
+    auth = AuthRoutes(backend, host)
+    devices = DeviceRoutes(backend, host)
+    binding = BindingRoutes(backend, host)
+    sharing = SharingRoutes(backend, host)
     return [
         ("POST", EMAIL_LOGIN_PATH, auth.email_login),
         ("POST", PHONE_LOGIN_PATH, auth.phone_login),
@@ -104,6 +107,7 @@ def route_table(backend: Backend) -> list[tuple[str, str, Operation]]:
         ("DELETE", UNBIND_DEVICE_DK_PATH, binding.unbind_device_dk),
         ("POST", SHARE_DEVICE_PATH, sharing.accept_share),
         ("DELETE", OWNER_UNSHARE_PATH, sharing.owner_unshare),
+        ("DELETE", RECIPIENT_UNSHARE_PATH, sharing.recipient_unshare),
         ("GET", SHARE_USER_LIST_PATH, sharing.device_share_user_list),
     ]
 
@@ -129,16 +133,21 @@ def endpoint(operation: Operation) -> Handler:
     return handle
 
 
-def build_app(backend: Backend) -> web.Application:
+def build_app(backend: Backend, host: str = PRIMARY_HOST) -> web.Application:
     """Make the aiohttp application: request recording (outermost), then fault injection, then the handlers.
 
     Args:
         backend: The simulator the handlers work on (its ``requests`` log and ``faults`` too).
+        host: The listener the application serves (each listener has its own application over the same backend).
 
     Returns:
         The application.
     """
-    middlewares = [recording_middleware(backend.requests, backend.clock.now), fault_middleware(backend.faults)]
+    middlewares = [
+        recording_middleware(backend.requests, backend.clock.now, host),
+        fault_middleware(backend.faults, host),
+    ]
     app = web.Application(middlewares=middlewares)
-    app.add_routes([web.route(method, path, endpoint(operation)) for method, path, operation in route_table(backend)])
+    table = route_table(backend, host)
+    app.add_routes([web.route(method, path, endpoint(operation)) for method, path, operation in table])
     return app

@@ -1,4 +1,9 @@
-"""What every group of routes shares: the simulator they work on, and the check of the caller's token."""
+"""What every group of routes shares: the simulator they work on, the listener they answer on, and the token check.
+
+A simulator may listen under several host names (``CloudSimulator.start_host``), each serving its own user domains
+over one shared state: a listener knows only the users of the domains it serves. A token of a user whose domain this
+listener does not serve answers 5032, as a token from another data center would (its signature is not this one's).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import hmac
 from typing import TYPE_CHECKING, Protocol
 
 from .codes import ApiError
+from .recording import PRIMARY_HOST
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -45,22 +51,42 @@ class Backend(Protocol):
         """The faults the fault middleware applies."""
         ...
 
+    def serves(self, host: str, user_domain: str) -> bool:
+        """Whether a listener serves a user domain (knows it and its users)."""
+        ...
+
 
 class Routes:
-    """A group of handlers bound to one simulator's state, clock and tokens."""
+    """A group of handlers bound to one simulator's state, clock and tokens, answering on one listener."""
 
-    def __init__(self, backend: Backend) -> None:
+    def __init__(self, backend: Backend, host: str = PRIMARY_HOST) -> None:
         """Bind the handlers to a simulator.
 
         Args:
             backend: The simulator (its ``state``, ``clock`` and ``tokens``).
+            host: The listener these handlers answer on.
         """
         self.backend = backend
+        self.host = host
 
     @property
     def state(self) -> SimulatorState:
         """The simulator's current state."""
         return self.backend.state
+
+    def known_user(self, uid: str | None) -> User | None:
+        """A user of a domain this listener serves.
+
+        Args:
+            uid: The uid (from a token), or ``None``.
+
+        Returns:
+            The user, or ``None`` when unknown here.
+        """
+        user = self.state.users.get(uid) if uid is not None else None
+        if user is None or not self.backend.serves(self.host, user.user_domain):
+            return None
+        return user
 
     def authenticate(self, request: web.Request) -> User:
         """The caller of an authenticated endpoint.
@@ -72,13 +98,13 @@ class Routes:
             The user the access token belongs to.
 
         Raises:
-            ApiError: 5106 without ``Authorization``; 5032 for anything but a valid access token issued here.
+            ApiError: 5106 without ``Authorization``; 5032 for anything but a valid access token issued here to a user
+                of a domain this listener serves.
         """
         value = request.headers.get("Authorization")
         if not value:
             raise ApiError(5106)
-        uid = self.backend.tokens.check_access(value)
-        user = self.state.users.get(uid) if uid is not None else None
+        user = self.known_user(self.backend.tokens.check_access(value))
         if user is None:
             raise ApiError(5032)
         return user

@@ -133,8 +133,12 @@ def encrypt_login_password(password: str, random: str) -> str:
 def decrypt_login_password(pwd: str, random: str) -> str:
     """Recover the password from a login ``pwd``.
 
+    Whitespace in ``pwd`` is skipped before decoding: Android's ``Base64.DEFAULT`` breaks lines every 76 characters
+    and ends with a newline, and the real cloud accepts such a ``pwd`` (``bordeux/ha-oukitel-powerstation``,
+    REVERSE_ENGINEERING.md 11b, verified live). The login's signature is still over ``pwd`` exactly as sent.
+
     Args:
-        pwd: The Base64 ``pwd`` parameter.
+        pwd: The Base64 ``pwd`` parameter, as sent.
         random: The request's ``random``.
 
     Returns:
@@ -144,7 +148,7 @@ def decrypt_login_password(pwd: str, random: str) -> str:
         DecryptError: When ``pwd`` does not decrypt under the key derived from ``random``.
     """
     key, iv = login_key_iv(random)
-    return aes_cbc_decrypt(pwd, key, iv)
+    return aes_cbc_decrypt("".join(pwd.split()), key, iv)
 
 
 def email_login_signature(email: str, pwd: str, random: str, secret: str) -> str:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Final, Literal, get_args
 from aiohttp import web
 
 from .codes import JSON_CONTENT_TYPE, dump_json, envelope
-from .recording import RECORD_KEY
+from .recording import PRIMARY_HOST, RECORD_KEY
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -59,6 +59,7 @@ class Fault:
         code: Business code (``code``; required there).
         msg: Message for ``code``; the published one when ``None``.
         method: Only requests with this HTTP method; ``None`` for any.
+        host: Only requests to this listener (``"primary"`` or a name given to ``start_host``); ``None`` for any.
     """
 
     kind: FaultKind
@@ -69,6 +70,7 @@ class Fault:
     code: int | None = None
     msg: str | None = None
     method: str | None = None
+    host: str | None = None
 
     def __post_init__(self) -> None:
         """Check the combination of fields.
@@ -85,18 +87,21 @@ class Fault:
         if self.delay < 0:
             raise ValueError("delay must not be negative")
 
-    def matches(self, method: str, path: str) -> bool:
+    def matches(self, method: str, path: str, host: str = PRIMARY_HOST) -> bool:
         """Whether the fault applies to a request.
 
         Args:
             method: The request's HTTP method.
             path: The request's path.
+            host: The listener that received it.
 
         Returns:
             ``True`` when it applies.
         """
-        return (self.path is None or self.path in path) and (
-            self.method is None or self.method.upper() == method.upper()
+        return (
+            (self.path is None or self.path in path)
+            and (self.method is None or self.method.upper() == method.upper())
+            and (self.host is None or self.host == host)
         )
 
 
@@ -139,18 +144,19 @@ class FaultSet:
         """Iterate over the registered faults."""
         return iter(list(self._faults))
 
-    def take(self, method: str, path: str) -> Fault | None:
+    def take(self, method: str, path: str, host: str = PRIMARY_HOST) -> Fault | None:
         """Find the first fault for a request and use one of its counts.
 
         Args:
             method: The request's HTTP method.
             path: The request's path.
+            host: The listener that received it.
 
         Returns:
             The fault to apply, or ``None``.
         """
         for fault in self._faults:
-            if fault.matches(method, path):
+            if fault.matches(method, path, host):
                 if fault.count is not None:
                     fault.count -= 1
                     if fault.count == 0:
@@ -231,11 +237,12 @@ async def apply_fault(fault: Fault, request: web.Request, handler: Handler) -> w
     return _CANNED[fault.kind](fault)
 
 
-def fault_middleware(faults: FaultSet) -> Middleware:
+def fault_middleware(faults: FaultSet, host: str = PRIMARY_HOST) -> Middleware:
     """Make the middleware that applies registered faults before normal handling.
 
     Args:
         faults: The simulator's fault set.
+        host: The listener's name (for faults limited to one listener).
 
     Returns:
         The middleware.
@@ -243,7 +250,7 @@ def fault_middleware(faults: FaultSet) -> Middleware:
 
     @web.middleware
     async def inject(request: web.Request, handler: Handler) -> web.StreamResponse:
-        fault = faults.take(request.method, request.path)
+        fault = faults.take(request.method, request.path, host)
         if fault is None:
             return await handler(request)
         return await apply_fault(fault, request, handler)

@@ -40,7 +40,11 @@ SHARE_ACCEPTED: Final = "accepted"
 SHARE_REPLACED: Final = "replaced"
 """Share status: superseded by a later share (coverMark 1 or 3)."""
 SHARE_REVOKED: Final = "revoked"
-"""Share status: ended (the owner's binding went away)."""
+"""Share status: ended by the owner (``ownerUserUnshareDevice``, or the owner's binding went away)."""
+SHARE_LEFT: Final = "left"
+"""Share status: ended by the recipient (``shareUserUnshareDevice``)."""
+LIVE_STATUSES: Final = frozenset({SHARE_PENDING, SHARE_ACCEPTED})
+"""The statuses of a share that still counts (until its expiry)."""
 
 NETWORK_TYPES: Final[dict[str, int]] = {"wifi": 1, "cellular": 2, "nb": 3, "ble": 5}
 """``networkType`` of the device list per product kind."""
@@ -255,7 +259,7 @@ class Share:
         dk: Device key.
         cover_mark: 1 replace, 2 add, 3 replace only when extended.
         sharing_expire_at: End of the recipient's access in epoch ms, or ``None`` (no end).
-        status: ``pending``, ``accepted``, ``replaced`` or ``revoked``.
+        status: ``pending``, ``accepted``, ``replaced``, ``revoked`` or ``left``.
         created_at: When the share was made.
         accepted_at: When the recipient accepted it, or ``None``.
         auth_key: The owner's authKey at share time.
@@ -284,6 +288,4 @@ class Share:
         Returns:
             ``True`` while the share still counts.
         """
-        return self.status in {SHARE_PENDING, SHARE_ACCEPTED} and (
-            self.sharing_expire_at is None or self.sharing_expire_at > now_ms
-        )
+        return self.status in LIVE_STATUSES and (self.sharing_expire_at is None or self.sharing_expire_at > now_ms)

@@ -189,11 +189,12 @@ def required_param(value: Any, code: int) -> str:
     return text
 
 
-def paging(params: dict[str, str]) -> tuple[int, int]:
-    """``page`` (default 1) and ``pageSize`` (default 10).
+def paging(params: dict[str, str], page_names: tuple[str, ...] = ("page",)) -> tuple[int, int]:
+    """The page number (default 1) and ``pageSize`` (default 10).
 
     Args:
         params: The request's parameters.
+        page_names: The names the page number may come under, the first one given wins.
 
     Returns:
         ``(page, size)``.
@@ -201,7 +202,8 @@ def paging(params: dict[str, str]) -> tuple[int, int]:
     Raises:
         ApiError: 5000 when either is not a positive integer (or the size is over 1000).
     """
-    page = int_param(params.get("page"), 5000)
+    given = next((params[name] for name in page_names if text_param(params.get(name)) is not None), None)
+    page = int_param(given, 5000)
     size = int_param(params.get("pageSize"), 5000)
     page = 1 if page is None else page
     size = DEFAULT_PAGE_SIZE if size is None else size

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from aiohttp import web
 
@@ -13,6 +13,9 @@ if TYPE_CHECKING:
     from aiohttp.typedefs import Handler, Middleware
 
 _LOGGER = logging.getLogger(__package__)
+
+PRIMARY_HOST: Final = "primary"
+"""The name of the simulator's first listener (``CloudSimulator.start``); ``start_host`` names the others."""
 
 
 @dataclass
@@ -30,6 +33,7 @@ class RecordedRequest:
         response_code: The envelope ``code`` answered, or ``None`` (no envelope: a non-JSON fault, a drop, a 404).
         http_status: The HTTP status answered, or ``None`` (dropped, or still in progress).
         received_at: The simulator's clock when the request arrived (epoch seconds).
+        host: The name of the listener that received it (:data:`PRIMARY_HOST` unless ``start_host`` named it).
     """
 
     method: str
@@ -42,6 +46,7 @@ class RecordedRequest:
     response_code: int | None = None
     http_status: int | None = None
     received_at: float = 0.0
+    host: str = PRIMARY_HOST
 
 
 RECORD_KEY = web.RequestKey("quectel_simulator_record", RecordedRequest)
@@ -73,12 +78,13 @@ def first_values(pairs: Any) -> dict[str, str]:
     return result
 
 
-def recording_middleware(log: list[RecordedRequest], now: Any) -> Middleware:
+def recording_middleware(log: list[RecordedRequest], now: Any, host: str = PRIMARY_HOST) -> Middleware:
     """Make the outermost middleware: records the request, then lets faults and handlers run.
 
     Args:
         log: The list to append to (``CloudSimulator.requests``).
         now: A callable returning the simulator's time.
+        host: The listener's name, noted on each request.
 
     Returns:
         The middleware.
@@ -95,6 +101,7 @@ def recording_middleware(log: list[RecordedRequest], now: Any) -> Middleware:
             body=body,
             headers={str(key): value for key, value in request.headers.items()},
             received_at=now(),
+            host=host,
         )
         log.append(recorded)
         request[RECORD_KEY] = recorded

@@ -1,4 +1,13 @@
-"""Sign-in routes: email and phone password login, token refresh, and the caller's profile (``userInfo``)."""
+"""Sign-in routes: email and phone password login, token refresh, and the caller's profile (``userInfo``).
+
+A listener that does not serve a user domain (``CloudSimulator.start_host`` put it on another host name) answers its
+logins 5015, "The user domain does not exist", exactly as for a domain unknown everywhere. That is what the real cloud
+answers a user domain of another data center: a user domain and its secret belong to one data center (cloud_api.md
+1, 3.1), the vendor lists no other code for it (cloud_error_codes.tsv), and the third-party client that falls back
+(``jordankurtz/ha-pecron-local``, cloud_api.md 3.1 and 10) moves on on 5015. Its 5031 and 5420 do not come from a
+foreign host: 5031 is an account missing from a domain this host knows, 5420 a signature made with another secret.
+A wrong password or a lockout is only answered by a host that knows the domain (5586..5583 / 5582..5579, then 5147).
+"""
 
 from __future__ import annotations
 
@@ -29,12 +38,12 @@ class AuthRoutes(Routes):
     """``emailPwdLogin``, ``phonePwdLogin``, ``refreshToken`` and ``userInfo``."""
 
     def _login_domain(self, params: dict[str, str]) -> UserDomain:
-        """The login's user domain: missing 5023, malformed 5013, unknown 5015, disabled 5104."""
+        """The login's user domain: missing 5023, malformed 5013, unknown (or not served here) 5015, disabled 5104."""
         name = required_param(params.get("userDomain"), 5023)
         if not USER_DOMAIN_RE.fullmatch(name):
             raise ApiError(5013)
         domain = self.state.user_domains.get(name)
-        if domain is None:
+        if domain is None or not self.backend.serves(self.host, name):
             raise ApiError(5015)
         if not domain.enabled:
             raise ApiError(5104)
@@ -79,8 +88,8 @@ class AuthRoutes(Routes):
         """``POST emailPwdLogin`` (query, or form body).
 
         Order: userDomain 5023/5013/5015/5104; email missing 5026; pwd missing 5022; signature missing 5550, wrong
-        5420 (``sha256(email + pwd + random + secret)``); pwd undecryptable 5056; email not registered in the
-        domain 5031; locked 5147; wrong password 5586..5583, then 5147.
+        5420 (``sha256(email + pwd + random + secret)``, pwd as sent); pwd undecryptable 5056 (line breaks skipped);
+        email not registered in the domain 5031; locked 5147; wrong password 5586..5583, then 5147.
         """
         params = query_or_form_params(request)
         domain = self._login_domain(params)
@@ -99,9 +108,9 @@ class AuthRoutes(Routes):
         """``POST phonePwdLogin`` (query, or form body).
 
         Order: userDomain 5023/5013/5015/5104; phone missing 5021; pwd missing 5022; signature missing 5550, wrong
-        5420 (``sha256(internationalCode + phone + pwd + random + secret)``, internationalCode "" when absent); pwd
-        undecryptable 5056; phone not registered 5004 (matched with the international code when one is sent, a
-        leading ``+`` ignored); locked 5147; wrong password 5582..5579, then 5147.
+        5420 (``sha256(internationalCode + phone + pwd + random + secret)``, internationalCode "" when absent, pwd as
+        sent); pwd undecryptable 5056 (line breaks skipped); phone not registered 5004 (matched with the international
+        code when one is sent, a leading ``+`` ignored); locked 5147; wrong password 5582..5579, then 5147.
         """
         params = query_or_form_params(request)
         domain = self._login_domain(params)
@@ -120,15 +129,17 @@ class AuthRoutes(Routes):
     def refresh_token(self, request: web.Request) -> dict[str, Any]:
         """``PUT refreshToken`` (query, or form body).
 
-        ``refreshToken`` missing 5115; not a refresh token issued here, expired, revoked or already used 5032. The
-        token given is used up; the answer carries a new access and refresh token.
+        ``refreshToken`` missing 5115; not a refresh token issued here, expired, revoked or already used, or one of a
+        user this listener does not serve 5032 (and then it stays usable where it belongs). The token given is used
+        up; the answer carries a new access and refresh token.
         """
         params = query_or_form_params(request)
         value = required_param(params.get("refreshToken"), 5115)
-        uid = self.backend.tokens.use_refresh(value)
-        if uid is None or uid not in self.state.users:
+        user = self.known_user(self.backend.tokens.refresh_uid(value))
+        if user is None:
             raise ApiError(5032)
-        return self.backend.tokens.issue_pair(uid)
+        self.backend.tokens.use_refresh(value)
+        return self.backend.tokens.issue_pair(user.uid)
 
     def user_info(self, request: web.Request) -> dict[str, Any]:
         """``GET userInfo``: the caller's profile (5106/5032 only)."""

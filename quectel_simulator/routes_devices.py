@@ -14,6 +14,9 @@ if TYPE_CHECKING:
 
     from .model import Binding, Device, Product, User
 
+DEVICE_LIST_PAGE_NAMES: Final = ("page", "pageNumber")
+"""Where ``userDeviceList`` finds its page number: the documented ``page``, else the ``pageNumber`` vendor apps send
+(cloud_api.md 4.1; ``bordeux/ha-oukitel-powerstation`` REVERSE_ENGINEERING.md 11b, verified live)."""
 FAMILY_ROLES: Final = range(1, 4)
 """Family roles a ``role`` filter may name (1 creator, 2 admin, 3 member)."""
 
@@ -90,12 +93,12 @@ class DeviceRoutes(Routes):
         """``GET userDeviceList``: a page of the caller's own (deviceType 1) and accepted shared (2) devices.
 
         Own bindings come first (binding order), then shares (share order). Optional filters: ``pkList`` (comma
-        list), ``dk``, ``deviceName`` (substring). Errors: 5106/5032; ``page``/``pageSize`` not a positive
-        integer 5000.
+        list), ``dk``, ``deviceName`` (substring). Paging: ``page`` (else ``pageNumber``, default 1) and ``pageSize``
+        (default 10), each optional. Errors: 5106/5032; the page number or ``pageSize`` not a positive integer 5000.
         """
         user = self.authenticate(request)
         params = query_params(request)
-        page, size = paging(params)
+        page, size = paging(params, DEVICE_LIST_PAGE_NAMES)
         items = self._device_items(user)
         if pk_list := text_param(params.get("pkList")):
             wanted = {pk.strip() for pk in pk_list.split(",")}

@@ -1,6 +1,7 @@
-"""Sharing routes: invite, accept, revoke, and the owner's list of a device's shares.
+"""Sharing routes: invite, accept, revoke, leave, and the owner's list of a device's shares.
 
-``shareByUid`` (invite), ``shareDevice`` (accept), ``ownerUserUnshareDevice`` (revoke) and ``deviceShareUserList``.
+``shareByUid`` (invite), ``shareDevice`` (accept), ``ownerUserUnshareDevice`` (the owner revokes),
+``shareUserUnshareDevice`` (the recipient leaves) and ``deviceShareUserList``.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from .backend import Routes
 from .codes import ApiError
-from .model import SHARE_ACCEPTED, SHARE_REPLACED, SHARE_REVOKED
+from .model import SHARE_ACCEPTED, SHARE_LEFT, SHARE_REPLACED, SHARE_REVOKED
 from .params import MAX_DEVICE_NAME, epoch_ms, format_time, int_param, query_params, required_param, text_param
 
 if TYPE_CHECKING:
@@ -162,6 +163,28 @@ class SharingRoutes(Routes):
         if not share.is_live(self.backend.clock.now_ms()):
             raise ApiError(5142)
         share.status = SHARE_REVOKED
+        return {}
+
+    def recipient_unshare(self, request: web.Request) -> dict[str, Any]:
+        """``DELETE shareUserUnshareDevice`` (query parameters only): the invited user leaves a share.
+
+        The vendor's page (``shareUserUnshareDevice``) mirrors ``ownerUserUnshareDevice``: ``shareCode`` in the
+        query, codes 5106/5032, 5136, 5041 and 5142, ``data`` ``{}``. Order: 5106/5032; shareCode 5136; no such
+        share, or it invites another user 5041; the share already ended (replaced, revoked, left or expired) 5142.
+
+        Success ends the share (the device leaves the caller's device list, the owner's ``deviceShareUserList`` no
+        longer shows it; the owner may share again). A pending share may be left too, which declines it (the page
+        does not say; this simulator's choice). Answers ``{}``.
+        """
+        user = self.authenticate(request)
+        params = query_params(request)
+        code = required_param(params.get("shareCode"), 5136)
+        share = self.state.share_by_code(code)
+        if share is None or share.recipient_uid != user.uid:
+            raise ApiError(5041)
+        if not share.is_live(self.backend.clock.now_ms()):
+            raise ApiError(5142)
+        share.status = SHARE_LEFT
         return {}
 
     def device_share_user_list(self, request: web.Request) -> list[dict[str, Any]]:

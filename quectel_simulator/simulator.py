@@ -1,4 +1,4 @@
-"""``CloudSimulator``: the simulated cloud's lifecycle and the handles tests use."""
+"""``CloudSimulator``: the simulated cloud's lifecycle (one host name or several) and the handles tests use."""
 
 from __future__ import annotations
 
@@ -7,25 +7,24 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Self
 
-from aiohttp import web
-
 from .app import build_app
 from .data_file import load_state_file
 from .faults import FaultSet
+from .hosts import HostTable, Listener, listen
+from .recording import PRIMARY_HOST
 from .state import Clock, SimulatorState
 from .tokens import DEFAULT_ACCESS_LIFETIME, DEFAULT_REFRESH_LIFETIME, TokenStore
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
+    from collections.abc import AsyncIterator, Iterable
     from types import TracebackType
+
+    from aiohttp import web
 
     from .recording import RecordedRequest
 
 DEMO_DATA: Final = Path(__file__).with_name("demo_data.toml")
 """The demo data shipped with the package."""
-
-SHUTDOWN_TIMEOUT: Final = 1.0
-"""Seconds ``stop`` waits for requests still being handled (a ``latency`` fault, say)."""
 
 
 class CloudSimulator:
@@ -66,8 +65,8 @@ class CloudSimulator:
         self.faults = FaultSet()
         self.requests: list[RecordedRequest] = []
         self.data_file = data_file
-        self._runner: web.AppRunner | None = None
-        self._url: str | None = None
+        self.host_table = HostTable()
+        self._listeners: dict[str, Listener] = {}
 
     # ----- construction -----
 
@@ -120,16 +119,19 @@ class CloudSimulator:
 
     # ----- lifecycle -----
 
-    def make_app(self) -> web.Application:
-        """Build the aiohttp application (for embedding; :meth:`start` does this itself).
+    def make_app(self, host: str = PRIMARY_HOST) -> web.Application:
+        """Build the aiohttp application of one listener (for embedding; :meth:`start` does this itself).
+
+        Args:
+            host: The listener's name.
 
         Returns:
             The application.
         """
-        return build_app(self)
+        return build_app(self, host)
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
-        """Serve on ``host:port`` in the running event loop.
+        """Serve on ``host:port`` in the running event loop (the primary listener).
 
         Args:
             host: Address to listen on.
@@ -141,43 +143,128 @@ class CloudSimulator:
         Raises:
             RuntimeError: When already started.
         """
-        if self._runner is not None:
-            raise RuntimeError("the simulator is already running")
-        runner = web.AppRunner(self.make_app(), access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT)
-        await runner.setup()
-        try:
-            site = web.TCPSite(runner, host, port)
-            await site.start()
-        except BaseException:
-            await runner.cleanup()
-            raise
-        bound_port = runner.addresses[0][1]
-        url_host = f"[{host}]" if ":" in host else host
-        self._runner = runner
-        self._url = f"http://{url_host}:{bound_port}"
-        return self._url
+        return await self._start(PRIMARY_HOST, host, port)
+
+    async def start_host(
+        self, name: str, user_domains: Iterable[str], *, host: str = "127.0.0.1", port: int = 0
+    ) -> str:
+        """Serve user domains under a host name of their own: another listener over the same state.
+
+        The user domains move to this listener: elsewhere (the primary, other listeners) their logins answer 5015,
+        their tokens 5032 (see :mod:`quectel_simulator.routes_auth`). Two extra listeners given the same domain are
+        aliases of one data center. State, clock, tokens, faults and the request log stay shared; each recorded
+        request names its listener (``RecordedRequest.host``), and ``Fault(host=name)`` limits a fault to one.
+
+        Args:
+            name: The listener's name (anything but ``"primary"``), e.g. ``"iot-api.quecteleu.com"``.
+            user_domains: The user domains it serves (each must be in the state); may be empty.
+            host: Address to listen on.
+            port: TCP port; 0 picks a free one.
+
+        Returns:
+            The listener's base URL, also in :meth:`host_url`.
+
+        Raises:
+            KeyError: A user domain the state does not have.
+            ValueError: The primary's name.
+            RuntimeError: A listener of that name is already running.
+            OSError: The port cannot be opened.
+        """
+        domains = list(user_domains)
+        unknown = [domain for domain in domains if domain not in self.state.user_domains]
+        if unknown:
+            raise KeyError(unknown)
+        if name == PRIMARY_HOST:
+            raise ValueError(f"{PRIMARY_HOST!r} is the listener start() opens; give this one another name")
+        url = await self._start(name, host, port)
+        # Assigned once listening: a port that cannot be opened leaves the domains where they were.
+        self.host_table.assign(name, domains)
+        return url
+
+    async def _start(self, name: str, host: str, port: int) -> str:
+        if name in self._listeners:
+            raise RuntimeError(
+                "the simulator is already running" if name == PRIMARY_HOST else f"{name!r} is already running"
+            )
+        listener = await listen(self.make_app(name), host, port)
+        self._listeners[name] = listener
+        return listener.url
+
+    async def stop_host(self, name: str) -> None:
+        """Stop one listener (no-op when it is not running); its user domains stay with it, so they go unanswered.
+
+        Args:
+            name: The listener (``"primary"`` for the one :meth:`start` opened).
+        """
+        listener = self._listeners.pop(name, None)
+        if listener is not None:
+            await listener.runner.cleanup()
 
     async def stop(self) -> None:
-        """Stop serving (no-op when not started)."""
-        runner, self._runner, self._url = self._runner, None, None
-        if runner is not None:
-            await runner.cleanup()
+        """Stop serving on every listener (no-op when not started)."""
+        for name in list(self._listeners):
+            await self.stop_host(name)
 
     @property
     def running_now(self) -> bool:
-        """Whether the simulator is serving."""
-        return self._runner is not None
+        """Whether the simulator is serving (its primary listener)."""
+        return PRIMARY_HOST in self._listeners
 
     @property
     def url(self) -> str:
-        """The base URL, e.g. ``http://127.0.0.1:8910``.
+        """The primary listener's base URL, e.g. ``http://127.0.0.1:8910``.
 
         Raises:
             RuntimeError: When not started.
         """
-        if self._url is None:
-            raise RuntimeError("the simulator is not running; await start() first")
-        return self._url
+        return self.host_url(PRIMARY_HOST)
+
+    def host_url(self, name: str) -> str:
+        """The base URL of a listener.
+
+        Args:
+            name: The listener (``"primary"`` or a name given to :meth:`start_host`).
+
+        Returns:
+            The URL.
+
+        Raises:
+            RuntimeError: When that listener is not running.
+        """
+        listener = self._listeners.get(name)
+        if listener is None:
+            if name == PRIMARY_HOST:
+                raise RuntimeError("the simulator is not running; await start() first")
+            raise RuntimeError(f"no listener named {name!r} is running; await start_host() first")
+        return listener.url
+
+    @property
+    def urls(self) -> dict[str, str]:
+        """The running listeners' base URLs by name."""
+        return {name: listener.url for name, listener in self._listeners.items()}
+
+    def serves(self, host: str, user_domain: str) -> bool:
+        """Whether a listener serves a user domain (its logins and its users' tokens are answered there).
+
+        Args:
+            host: The listener's name.
+            user_domain: The user domain.
+
+        Returns:
+            ``True`` when it does.
+        """
+        return self.host_table.serves(host, user_domain)
+
+    def hosts_of(self, user_domain: str) -> list[str]:
+        """Name the listeners that serve a user domain (running or not).
+
+        Args:
+            user_domain: The user domain.
+
+        Returns:
+            ``["primary"]``, or the extra listeners it was given to.
+        """
+        return self.host_table.hosts_of(user_domain)
 
     @property
     def port(self) -> int:
@@ -218,16 +305,17 @@ class CloudSimulator:
 
     # ----- request log -----
 
-    def requests_to(self, path_suffix: str) -> list[RecordedRequest]:
+    def requests_to(self, path_suffix: str, host: str | None = None) -> list[RecordedRequest]:
         """List the recorded requests whose path ends with ``path_suffix``.
 
         Args:
             path_suffix: E.g. ``"emailPwdLogin"``.
+            host: Only those a listener received (``"primary"`` or a :meth:`start_host` name); ``None`` for all.
 
         Returns:
             The matching requests, in order.
         """
-        return [r for r in self.requests if r.path.endswith(path_suffix)]
+        return [r for r in self.requests if r.path.endswith(path_suffix) and (host is None or r.host == host)]
 
     def clear_requests(self) -> None:
         """Forget the recorded requests."""

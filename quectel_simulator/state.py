@@ -19,11 +19,13 @@ from .model import (
     BINDING_TYPE_DK,
     BINDING_TYPE_SN,
     BINDING_TYPE_WIFI,
+    LIVE_STATUSES,
     NETWORK_TYPES,
     ROLE_ADMIN,
     ROLE_CREATOR,
     ROLE_MEMBER,
     SHARE_ACCEPTED,
+    SHARE_LEFT,
     SHARE_PENDING,
     SHARE_REPLACED,
     SHARE_REVOKED,
@@ -45,11 +47,13 @@ __all__ = [
     "BINDING_TYPE_DK",
     "BINDING_TYPE_SN",
     "BINDING_TYPE_WIFI",
+    "LIVE_STATUSES",
     "NETWORK_TYPES",
     "ROLE_ADMIN",
     "ROLE_CREATOR",
     "ROLE_MEMBER",
     "SHARE_ACCEPTED",
+    "SHARE_LEFT",
     "SHARE_PENDING",
     "SHARE_REPLACED",
     "SHARE_REVOKED",
@@ -295,7 +299,7 @@ class SimulatorState:
         gone = {b.uid for b in self.bindings if b.pk == pk and b.dk == dk and b.uid != except_uid}
         self.bindings = [b for b in self.bindings if not (b.pk == pk and b.dk == dk and b.uid in gone)]
         for share in self.shares:
-            if share.pk == pk and share.dk == dk and share.owner_uid in gone and share.status != SHARE_REPLACED:
+            if share.pk == pk and share.dk == dk and share.owner_uid in gone and share.status in LIVE_STATUSES:
                 share.status = SHARE_REVOKED
 
     def remove_binding(self, uid: str, pk: str, dk: str) -> bool:
@@ -314,7 +318,7 @@ class SimulatorState:
             return False
         self.bindings.remove(binding)
         for share in self.shares:
-            if share.pk == pk and share.dk == dk and share.owner_uid == uid and share.status != SHARE_REPLACED:
+            if share.pk == pk and share.dk == dk and share.owner_uid == uid and share.status in LIVE_STATUSES:
                 share.status = SHARE_REVOKED
         return True
 

@@ -80,6 +80,8 @@ class TokenStore:
 
     def _issue(self, uid: str, kind: str, lifetime: int) -> IssuedToken:
         now = int(self.clock.now())
+        # The claims of the vendor's example tokens (cloud_api.md 3.6): clients read the user id from "uid" without
+        # calling userInfo. "jti" is this simulator's own: two tokens issued in the same second must still differ.
         claims = {
             "iss": "enduser",
             "aud": "Audience",
@@ -135,6 +137,18 @@ class TokenStore:
             The uid, or ``None`` when the value is not a valid access token.
         """
         issued = self._valid(value, ACCESS)
+        return issued.uid if issued else None
+
+    def refresh_uid(self, value: str) -> str | None:
+        """Tell whose refresh token this is, without using it up.
+
+        Args:
+            value: The ``refreshToken`` parameter, exactly as issued.
+
+        Returns:
+            The uid, or ``None`` when it is unknown, expired, revoked or used.
+        """
+        issued = self._valid(value, REFRESH)
         return issued.uid if issued else None
 
     def use_refresh(self, value: str) -> str | None:

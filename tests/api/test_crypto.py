@@ -126,3 +126,37 @@ def test_pure_ble_body_needs_exactly_one_code(codes: dict[str, str]) -> None:
     )
     with pytest.raises(ValueError, match="exactly one"):
         build_pure_ble_body(request, DEMO_SECRET)
+
+
+def test_pure_ble_body_refuses_an_encrypted_code_without_its_random() -> None:
+    # The device encrypted the code with its own random: a new one could never decrypt it.
+    request = PureBleBindRequest(
+        product_key=BLE_PK,
+        device_key=BLE_DK,
+        product_secret=BLE_PS,
+        binding_secret="s",
+        encrypted_binding_code=encrypt_binding_code(BLE_CODE, BLE_PS, "abcdefghijklmnop"),
+    )
+    with pytest.raises(ValueError, match="random it was encrypted with"):
+        build_pure_ble_body(request, DEMO_SECRET)
+
+
+def test_pure_ble_body_plain_code_without_random_gets_a_fresh_csprng_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    request = PureBleBindRequest(
+        product_key=BLE_PK, device_key=BLE_DK, product_secret=BLE_PS, binding_secret="s", binding_code=BLE_CODE
+    )
+    randoms = {build_pure_ble_body(request, DEMO_SECRET)["random"] for _ in range(20)}
+    assert len(randoms) == 20
+    assert all(len(value) == 16 and value.isalnum() and value.isascii() for value in randoms)
+    # Drawn from the secrets module (a CSPRNG), not from random.
+    drawn: list[str] = []
+
+    def choice(alphabet: str) -> str:
+        drawn.append(alphabet)
+        return "Q"
+
+    monkeypatch.setattr("custom_components.quectel_iot.api.crypto.secrets.choice", choice)
+    body = build_pure_ble_body(request, DEMO_SECRET)
+    assert body["random"] == "Q" * 16
+    assert len(drawn) == 16
+    assert aes_cbc_decrypt(body["encryptedNewBindingSecret"], BLE_PS.encode(), b"Q" * 16) == f"{BLE_PK},{BLE_DK},s"

@@ -6,12 +6,29 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from custom_components.quectel_iot.api import QuecApiError, QuecCloudClient, QuecResponseError
+from custom_components.quectel_iot.api import (
+    LeaveShareResult,
+    QuecApiError,
+    QuecCloudClient,
+    QuecNotFoundError,
+    QuecPermissionError,
+    QuecResponseError,
+)
 from custom_components.quectel_iot.api.models import DeviceShare, UnbindRequest
 from quectel_simulator import Binding, CloudSimulator, Fault
 from quectel_simulator.crypto import ble_encrypt
 from tests.api.test_client import issued, make_client
-from tests.common import BLE_DK, BLE_PK, BLE_PS, CELL_DK_BOUND, CELL_DK_FREE, CELL_PK, DEMO_UID, FRIEND_UID
+from tests.common import (
+    BLE_DK,
+    BLE_PK,
+    BLE_PS,
+    CELL_DK_BOUND,
+    CELL_DK_FREE,
+    CELL_PK,
+    DEMO_UID,
+    FRIEND_UID,
+    WIFI_PK,
+)
 
 if TYPE_CHECKING:
     import aiohttp
@@ -193,3 +210,49 @@ def test_device_share_parsing_tolerates_gaps() -> None:
         None,
         "C7",
     )
+
+
+async def test_leave_share_wire_and_device_gone(client: QuecCloudClient, simulator: CloudSimulator) -> None:
+    """The demo user is the recipient of the demo data's share (the friend's plug)."""
+    await client.leave_share(DEMO_SHARE_CODE)
+    (request,) = simulator.requests
+    assert (request.method, request.path, request.query, request.body) == (
+        "DELETE",
+        "/v2/binding/enduserapi/shareUserUnshareDevice",
+        {"shareCode": DEMO_SHARE_CODE},
+        b"",
+    )
+    assert "Content-Type" not in request.headers
+    assert request.response_code == 200
+    assert SHARED_DK not in [device.device_key for device in await client.get_devices()]
+    with pytest.raises(QuecApiError) as info:
+        await client.leave_share(DEMO_SHARE_CODE)
+    assert info.value.code == 5142
+
+
+async def test_leave_share_refusals(
+    session: aiohttp.ClientSession, client: QuecCloudClient, simulator: CloudSimulator
+) -> None:
+    owner = make_client(session, simulator, tokens=issued(simulator, FRIEND_UID))
+    with pytest.raises(QuecPermissionError) as info:
+        await owner.leave_share(DEMO_SHARE_CODE)  # the owner revokes; only the recipient leaves
+    assert info.value.code == 5041
+    with pytest.raises(QuecApiError) as missing:
+        await client.leave_share("")
+    assert missing.value.code == 5136
+    # Refusals are final: one request each.
+    assert [request.response_code for request in simulator.requests] == [5041, 5136]
+
+
+async def test_leave_shared_device_by_keys(client: QuecCloudClient, simulator: CloudSimulator) -> None:
+    result = await client.leave_shared_device(WIFI_PK, SHARED_DK)
+    assert result == LeaveShareResult(WIFI_PK, SHARED_DK)
+    (leave,) = simulator.requests_to("shareUserUnshareDevice")
+    assert leave.query == {"shareCode": DEMO_SHARE_CODE}
+    simulator.clear_requests()
+    # Gone from the list now; an own device has no share to leave: refused without asking the cloud to leave.
+    for keys in ((WIFI_PK, SHARED_DK), (CELL_PK, CELL_DK_BOUND)):
+        with pytest.raises(QuecNotFoundError, match="shared with this account") as info:
+            await client.leave_shared_device(*keys)
+        assert info.value.code is None
+    assert simulator.requests_to("shareUserUnshareDevice") == []

@@ -188,13 +188,14 @@ class Cloud:
         json_body: Any = None,
         data: Any = None,
         headers: dict[str, str] | None = None,
+        base: str | None = None,
     ) -> dict[str, Any]:
         sent_headers = dict(headers or {})
         if token is not None:
             sent_headers["Authorization"] = token
         query = {k: str(v) for k, v in (params or {}).items() if v is not None}
         async with self.session.request(
-            method, self.sim.url + path, params=query, json=json_body, data=data, headers=sent_headers
+            method, (base or self.sim.url) + path, params=query, json=json_body, data=data, headers=sent_headers
         ) as resp:
             assert resp.status == 200
             assert resp.headers["Content-Type"] == "application/json;charset=UTF-8"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import time
 
 import pytest
@@ -52,6 +53,28 @@ async def test_email_login(cloud: Cloud, sim: CloudSimulator) -> None:
     info = await cloud.ok("GET", USER_INFO, token=access["token"])
     assert info["uid"] == DEMO_UID
     assert info["lastLoginTimeTs"] >= before * 1000
+
+
+async def test_tokens_carry_the_uid_as_the_vendor_example_does(cloud: Cloud, sim: CloudSimulator) -> None:
+    # cloud_api.md 3.6: "Bearer " + a JWT whose payload names the user in "uid"; readable without the signing key.
+    login = await cloud.ok("POST", PHONE_LOGIN, params=phone_login_params())
+    fresh = await cloud.ok("PUT", REFRESH, params={"refreshToken": login["refreshToken"]["token"]})
+    for pair in (login, fresh):
+        token = pair["accessToken"]["token"]
+        header = json.loads(base64.urlsafe_b64decode(token.removeprefix("Bearer ").split(".")[0] + "=="))
+        assert header["typ"] == "JWT"
+        claims = jwt_claims(token)
+        assert set(claims) == {"iss", "aud", "sub", "uid", "type", "iat", "nbf", "exp", "jti"}
+        assert (claims["iss"], claims["aud"], claims["sub"], claims["uid"], claims["type"]) == (
+            "enduser",
+            "Audience",
+            "subject",
+            DEMO_UID,
+            "AccessToken",
+        )
+        assert claims["exp"] == pair["accessToken"]["expirationTime"]
+        assert jwt_claims(pair["refreshToken"]["token"])["uid"] == DEMO_UID
+    assert jwt_claims(cloud.token(FRIEND_UID))["uid"] == FRIEND_UID
 
 
 async def test_email_login_is_case_insensitive_and_uses_lifetime(cloud: Cloud, sim: CloudSimulator) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from quectel_simulator import Binding, CloudSimulator
-from quectel_simulator.state import SHARE_ACCEPTED, SHARE_PENDING, SHARE_REPLACED, SHARE_REVOKED
+from quectel_simulator.state import SHARE_ACCEPTED, SHARE_LEFT, SHARE_PENDING, SHARE_REPLACED, SHARE_REVOKED
 from tests.simulator.helpers import (
     BLE_CODE,
     BLE_DK,
@@ -34,6 +34,7 @@ from tests.simulator.helpers import (
 UNBIND = "/v2/binding/enduserapi/unbundlingDeviceDk"
 ACCEPT = "/v2/binding/enduserapi/shareDevice"
 UNSHARE = "/v2/binding/enduserapi/ownerUserUnshareDevice"
+LEAVE = "/v2/binding/enduserapi/shareUserUnshareDevice"
 SHARE_LIST = "/v2/binding/enduserapi/deviceShareUserList"
 BIND_DK = "/v2/binding/enduserapi/bindDeviceDk"
 DEMO_SHARE_CODE = "53f2d1e7b4181db8636868128ec7a223"
@@ -226,6 +227,72 @@ async def test_revoke_errors(cloud: Cloud, sim: CloudSimulator) -> None:
     assert await cloud.code("DELETE", UNSHARE, token=token, params={"shareCode": expired}) == 5142
     assert await cloud.code("DELETE", UNSHARE, token=token, data={"shareCode": expired}) == 5136
     assert await cloud.code("DELETE", UNSHARE, params={"shareCode": expired}) == 5106
+
+
+# ----- shareUserUnshareDevice (the recipient leaves) -----
+
+
+async def test_leave_share(cloud: Cloud, sim: CloudSimulator) -> None:
+    demo, friend = cloud.token(), cloud.token(FRIEND_UID)
+    owner_list = {"pk": WIFI_PK, "dk": SHARED_DK}
+    assert len(await cloud.ok("GET", SHARE_LIST, token=friend, params=owner_list)) == 1
+    assert (await cloud.devices(dk=SHARED_DK))["total"] == 1
+    body = await cloud.call("DELETE", LEAVE, token=demo, params={"shareCode": DEMO_SHARE_CODE})
+    assert body == {"code": 200, "msg": "success", "data": {}, "extMsg": None}
+    assert sim.state.share_by_code(DEMO_SHARE_CODE).status == SHARE_LEFT  # type: ignore[union-attr]
+    # Gone from the recipient's list and from the owner's list of shares; the owner keeps the device.
+    assert (await cloud.devices(dk=SHARED_DK))["total"] == 0
+    assert await cloud.ok("GET", SHARE_LIST, token=friend, params=owner_list) == []
+    assert (await cloud.devices(FRIEND_UID, dk=SHARED_DK))["list"][0]["deviceType"] == 1
+    # Left once: the share has ended, for both ends.
+    assert await cloud.code("DELETE", LEAVE, token=demo, params={"shareCode": DEMO_SHARE_CODE}) == 5142
+    assert await cloud.code("DELETE", UNSHARE, token=friend, params={"shareCode": DEMO_SHARE_CODE}) == 5142
+    assert await cloud.code("POST", ACCEPT, token=demo, params={"shareCode": DEMO_SHARE_CODE}) == 5137
+    # The owner may share again, and the device comes back once accepted.
+    again = sim.add_share(FRIEND_UID, DEMO_UID, WIFI_PK, SHARED_DK)
+    await cloud.ok("POST", ACCEPT, token=demo, params={"shareCode": again})
+    assert [i["shareCode"] for i in (await cloud.devices(dk=SHARED_DK))["list"]] == [again]
+    # Unbinding later does not turn a left share into a revoked one.
+    sim.unbind_elsewhere(FRIEND_UID, WIFI_PK, SHARED_DK)
+    assert sim.state.share_by_code(DEMO_SHARE_CODE).status == SHARE_LEFT  # type: ignore[union-attr]
+    assert sim.state.share_by_code(again).status == SHARE_REVOKED  # type: ignore[union-attr]
+
+
+async def test_leave_pending_share(cloud: Cloud, sim: CloudSimulator) -> None:
+    friend = cloud.token(FRIEND_UID)
+    pending = sim.add_share(DEMO_UID, FRIEND_UID, CELL_PK, CELL_BOUND)
+    assert await cloud.ok("DELETE", LEAVE, token=friend, params={"shareCode": pending}) == {}
+    assert sim.state.share_by_code(pending).status == SHARE_LEFT  # type: ignore[union-attr]
+    assert await cloud.code("POST", ACCEPT, token=friend, params={"shareCode": pending}) == 5137
+    assert await cloud.ok("GET", SHARE_LIST, token=cloud.token(), params={"pk": CELL_PK, "dk": CELL_BOUND}) == []
+
+
+async def test_leave_errors(cloud: Cloud, sim: CloudSimulator) -> None:
+    demo, friend = cloud.token(), cloud.token(FRIEND_UID)
+    expired = sim.add_share(FRIEND_UID, DEMO_UID, WIFI_PK, SHARED_DK, accepted=True, sharing_expire_at=1)
+    to_neighbour = sim.add_share(DEMO_UID, NEIGHBOUR_UID, CELL_PK, CELL_BOUND, accepted=True)
+    revoked = sim.add_share(DEMO_UID, FRIEND_UID, CELL_PK, CELL_BOUND)
+    await cloud.ok("DELETE", UNSHARE, token=demo, params={"shareCode": revoked})
+    assert await cloud.code("DELETE", LEAVE, token=demo, params={}) == 5136
+    assert await cloud.code("DELETE", LEAVE, token=demo, params={"shareCode": " "}) == 5136
+    assert await cloud.code("DELETE", LEAVE, token=demo, params={"shareCode": "0" * 32}) == 5041
+    # Only the recipient leaves: not the owner, not another user.
+    assert await cloud.code("DELETE", LEAVE, token=friend, params={"shareCode": DEMO_SHARE_CODE}) == 5041
+    assert await cloud.code("DELETE", LEAVE, token=demo, params={"shareCode": to_neighbour}) == 5041
+    assert await cloud.code("DELETE", LEAVE, token=friend, params={"shareCode": to_neighbour}) == 5041
+    # Ended shares: expired, revoked by the owner.
+    assert await cloud.code("DELETE", LEAVE, token=demo, params={"shareCode": expired}) == 5142
+    assert await cloud.code("DELETE", LEAVE, token=friend, params={"shareCode": revoked}) == 5142
+    # Query only: a form or JSON body is not read; the token comes first.
+    assert await cloud.code("DELETE", LEAVE, token=demo, data={"shareCode": DEMO_SHARE_CODE}) == 5136
+    assert await cloud.code("DELETE", LEAVE, token=demo, json_body={"shareCode": DEMO_SHARE_CODE}) == 5136
+    assert await cloud.code("DELETE", LEAVE, params={"shareCode": DEMO_SHARE_CODE}) == 5106
+    assert await cloud.code("DELETE", LEAVE, token="Bearer nonsense", params={"shareCode": DEMO_SHARE_CODE}) == 5032
+    async with cloud.session.post(
+        sim.url + LEAVE, params={"shareCode": DEMO_SHARE_CODE}, headers={"Authorization": demo}
+    ) as resp:
+        assert resp.status == 405
+    assert sim.state.share_by_code(DEMO_SHARE_CODE).status == SHARE_ACCEPTED  # type: ignore[union-attr]
 
 
 # ----- deviceShareUserList -----

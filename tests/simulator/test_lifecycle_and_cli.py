@@ -8,6 +8,7 @@ import os
 import signal
 import sys
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import pytest
@@ -262,7 +263,7 @@ async def test_cli_serve_until_stopped() -> None:
 def test_cli_main(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     served: list[tuple[CloudSimulator, str, int]] = []
 
-    async def fake_serve(sim: CloudSimulator, host: str, port: int) -> None:
+    async def fake_serve(sim: CloudSimulator, host: str, port: int, **_: Any) -> None:
         served.append((sim, host, port))
 
     monkeypatch.setattr(cli, "serve", fake_serve)
@@ -276,7 +277,7 @@ def test_cli_main(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytes
     assert cli.main(["--data", str(_write(tmp_path, "users = 3"))]) == 2
     assert "cannot load the data file" in capsys.readouterr().err
 
-    async def busy(sim: CloudSimulator, host: str, port: int) -> None:
+    async def busy(sim: CloudSimulator, host: str, port: int, **_: Any) -> None:
         raise OSError("address in use")
 
     monkeypatch.setattr(cli, "serve", busy)

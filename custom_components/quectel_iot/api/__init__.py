@@ -17,8 +17,17 @@ from .ble_protocol import (
     encode_ttlv,
     parse_set_wifi_reply,
 )
-from .client import QuecCloudClient, build_pure_ble_body
-from .const import REGION_BASE_URLS, Region
+from .client import QuecCloudClient
+from .const import REGION_ALTERNATE_URLS, REGION_BASE_URLS, Region
+from .discovery import (
+    NOT_HERE_CODES,
+    HostCandidate,
+    HostDiscovery,
+    candidate_hosts,
+    data_center_order,
+    discover_host,
+    known_hosts,
+)
 from .exceptions import (
     QuecAlreadyBoundError,
     QuecApiError,
@@ -46,6 +55,7 @@ from .models import (
     EmailCredentials,
     Family,
     FamilyModeConfig,
+    LeaveShareResult,
     MatterCat,
     MatterInfo,
     PhoneCredentials,
@@ -60,9 +70,12 @@ from .models import (
     WifiBindRequest,
     WifiBindResult,
 )
+from .wire import build_pure_ble_body
 
 __all__ = [
+    "NOT_HERE_CODES",
     "QUECTEL_MANUFACTURER_ID",
+    "REGION_ALTERNATE_URLS",
     "REGION_BASE_URLS",
     "BindByDkRequest",
     "BindOptions",
@@ -76,6 +89,9 @@ __all__ = [
     "FamilyModeConfig",
     "Frame",
     "FrameAssembler",
+    "HostCandidate",
+    "HostDiscovery",
+    "LeaveShareResult",
     "MatterCat",
     "MatterInfo",
     "PhoneCredentials",
@@ -115,6 +131,10 @@ __all__ = [
     "encode_frame",
     "encode_set_wifi",
     "encode_ttlv",
+    "candidate_hosts",
+    "data_center_order",
+    "discover_host",
+    "known_hosts",
     "parse_advertisement",
     "parse_set_wifi_reply",
 ]

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import copy
-import json
 import logging
 import math
 import time
 from collections.abc import Callable, Mapping
-from typing import Any
-
-import aiohttp
+from typing import TYPE_CHECKING, Any
 
 from .const import (
     DEFAULT_PAGE_SIZE,
@@ -21,12 +18,11 @@ from .const import (
     PATH_BIND_BY_PURE_BLE,
     PATH_BIND_BY_WIFI,
     PATH_DEVICE_SHARE_USERS,
-    PATH_EMAIL_LOGIN,
     PATH_FAMILY_LIST,
     PATH_FAMILY_MODE_CONFIG,
     PATH_FAMILY_ROOM_LIST,
     PATH_OWNER_UNSHARE,
-    PATH_PHONE_LOGIN,
+    PATH_RECIPIENT_UNSHARE,
     PATH_REFRESH_TOKEN,
     PATH_SHARE_BY_UID,
     PATH_UNBIND,
@@ -35,39 +31,26 @@ from .const import (
     READ_RETRIES,
     READ_RETRY_BACKOFF,
     REGION_BASE_URLS,
-    SUCCESS_CODE,
     TOKEN_REFRESH_MARGIN,
     Region,
-)
-from .crypto import (
-    email_login_signature,
-    encrypt_binding_secret,
-    encrypt_password,
-    make_random,
-    phone_login_signature,
-    pure_ble_signature,
 )
 from .exceptions import (
     QuecApiError,
     QuecAuthenticationError,
-    QuecConnectionError,
-    QuecError,
+    QuecNotFoundError,
     QuecRateLimitError,
-    QuecResponseError,
-    QuecTimeoutError,
     QuecTokenError,
-    error_from_code,
 )
 from .models import (
     BindByDkRequest,
-    BindOptions,
     BindResult,
     Credentials,
     Device,
     DeviceShare,
-    EmailCredentials,
+    DeviceType,
     Family,
     FamilyModeConfig,
+    LeaveShareResult,
     Page,
     PureBleBindRequest,
     PureBleBindResult,
@@ -82,26 +65,31 @@ from .models import (
     WifiBindResult,
     page_items,
 )
+from .transport import CloudTransport
+from .wire import bind_options_body, bind_options_query, build_pure_ble_body, login_form, query_bool
+
+if TYPE_CHECKING:
+    import aiohttp
+
+__all__ = ["QuecCloudClient", "TokensCallback", "build_pure_ble_body"]
 
 _LOGGER = logging.getLogger(__name__)
-_HTTP_CLIENT_ERROR = 400
-_HTTP_SERVER_ERROR = 500
 _MAX_PAGES = 200  # a guard against a cloud that always says "hasNextPage"
 
 
 type TokensCallback = Callable[[TokenPair], None]
 
 
-def _query_bool(value: bool) -> str:
-    return "true" if value else "false"
-
-
-class QuecCloudClient:
+class QuecCloudClient(CloudTransport):
     """One account of one user domain on one data center.
 
     The session is injected and never closed here. Tokens are renewed on demand: shortly before the access token
     expires, and when the cloud answers 5032. Concurrent callers share one renewal (refresh, or a fresh login when the
     refresh is refused). ``on_tokens_updated`` is told about every new token pair so its owner can persist it.
+
+    ``base_url``, when given, is used whatever the region (the host that :func:`~.discovery.discover_host` found,
+    stored and reused after a restart). Without it the region's documented host is used; ``AUTO`` and ``CUSTOM``
+    need one.
     """
 
     def __init__(
@@ -124,17 +112,17 @@ class QuecCloudClient:
         if base_url is None:
             if region is Region.CUSTOM:
                 raise ValueError("A custom region needs a base URL")
+            if region is Region.AUTO:
+                raise ValueError("Region auto needs a base URL: the one discover_host found")
             base_url = REGION_BASE_URLS[region]
-        self._session = session
-        self._base_url = base_url.rstrip("/")
+        super().__init__(session, base_url, request_timeout=request_timeout, retry_backoff=retry_backoff)
+        self._region = region
         self._user_domain = user_domain
         self._user_domain_secret = user_domain_secret
         self._credentials = credentials
         self._tokens = tokens
         self._on_tokens_updated = on_tokens_updated
-        self._timeout = aiohttp.ClientTimeout(total=request_timeout)
         self._read_retries = read_retries
-        self._retry_backoff = retry_backoff
         self._clock = clock
         self._token_lock = asyncio.Lock()
         self._refresh_margin = TOKEN_REFRESH_MARGIN
@@ -147,9 +135,9 @@ class QuecCloudClient:
         return f"QuecCloudClient(base_url={self._base_url!r}, user_domain={self._user_domain!r}, uid={self.uid!r})"
 
     @property
-    def base_url(self) -> str:
-        """The REST base URL in use."""
-        return self._base_url
+    def region(self) -> Region:
+        """The region the client was made for (the data center of ``base_url``, or ``CUSTOM``)."""
+        return self._region
 
     @property
     def user_domain(self) -> str:
@@ -180,37 +168,18 @@ class QuecCloudClient:
         credentials = self._credentials
         if credentials is None:
             raise QuecAuthenticationError("The session expired and no credentials are stored to log in again")
-        random = make_random()
-        pwd = encrypt_password(credentials.password, random)
-        if isinstance(credentials, EmailCredentials):
-            path = PATH_EMAIL_LOGIN
-            params = {
-                "email": credentials.email,
-                "pwd": pwd,
-                "random": random,
-                "userDomain": self._user_domain,
-                "signature": email_login_signature(credentials.email, pwd, random, self._user_domain_secret),
-            }
-        else:
-            path = PATH_PHONE_LOGIN
-            params = {
-                "phone": credentials.phone,
-                "internationalCode": credentials.international_code,
-                "pwd": pwd,
-                "random": random,
-                "userDomain": self._user_domain,
-                "signature": phone_login_signature(
-                    credentials.international_code, credentials.phone, pwd, random, self._user_domain_secret
-                ),
-            }
+        path, form = login_form(credentials, self._user_domain, self._user_domain_secret)
         _LOGGER.debug("Logging in to user domain %s", self._user_domain)
-        # A login is never retried by itself: repeated failures lock the account.
-        return TokenPair.from_api(await self._send("POST", path, params=params, headers={}, retries=0))
+        # Placement: the vendor's pages list these as query parameters (their curl sends an empty body), and the
+        # backend (Spring's @RequestParam, cloud_api.md 2.2) reads either place. Every client proven against the live
+        # cloud (ha-pecron-local, unofficial-pecron-api, landbook-ha, ha-oukitel-powerstation, Sunbooster-API) sends
+        # a form body, so that is the shape with evidence; it also keeps the encrypted password and the signature out
+        # of the URL, which proxies and server logs record. A login is never retried by itself: failures lock.
+        return TokenPair.from_api(await self._send("POST", path, form=form, headers={}, retries=0))
 
     async def _refresh(self, refresh_token: str) -> TokenPair:
-        data = await self._send(
-            "PUT", PATH_REFRESH_TOKEN, params={"refreshToken": refresh_token}, headers={}, retries=0
-        )
+        # A form body, as Sunbooster-API and an ioBroker adapter send it against the live cloud (cloud_api.md 3.7).
+        data = await self._send("PUT", PATH_REFRESH_TOKEN, form={"refreshToken": refresh_token}, headers={}, retries=0)
         return TokenPair.from_api(data)
 
     def _store_tokens(self, tokens: TokenPair) -> None:
@@ -307,101 +276,16 @@ class QuecCloudClient:
                 tokens = await self._renew_tokens(stale=tokens)
         raise AssertionError  # pragma: no cover - the loop always returns or raises
 
-    async def _send(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, str] | None = None,
-        json_body: Mapping[str, Any] | None = None,
-        headers: Mapping[str, str],
-        retries: int,
-    ) -> Any:
-        """One request and its envelope; ``retries`` > 0 only for reads, on transport faults and HTTP 5xx."""
-        attempt = 0
-        while True:
-            try:
-                return await self._send_once(method, path, params=params, json_body=json_body, headers=headers)
-            except QuecConnectionError as err:
-                retriable = not isinstance(err, QuecResponseError) or (err.http_status or 0) >= _HTTP_SERVER_ERROR
-                if attempt >= retries or not retriable:
-                    raise
-                delay = self._retry_backoff * 2**attempt
-                _LOGGER.debug("%s %s failed (%s); retrying in %.1f s", method, path, err.key, delay)
-                attempt += 1
-                await asyncio.sleep(delay)
-
-    async def _send_once(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, str] | None,
-        json_body: Mapping[str, Any] | None,
-        headers: Mapping[str, str],
-    ) -> Any:
-        started = time.monotonic()
-        try:
-            async with self._session.request(
-                method,
-                self._base_url + path,
-                params=params,
-                json=json_body,
-                headers={"Accept": "*/*", **headers},
-                timeout=self._timeout,
-            ) as response:
-                status = response.status
-                content_type = response.headers.get(aiohttp.hdrs.CONTENT_TYPE, "")
-                body = await response.read()
-        except TimeoutError:
-            # "from None": the chained aiohttp error would carry the URL, whose query holds login secrets.
-            raise QuecTimeoutError(f"No answer from the cloud within {self._timeout.total:.0f} s") from None
-        except aiohttp.ClientError as err:
-            raise QuecConnectionError(f"Cannot reach the cloud ({type(err).__name__})") from None
-        try:
-            data = self._parse_envelope(status, content_type, body)
-        except QuecError as err:
-            _LOGGER.debug(
-                "%s %s -> HTTP %s, %s (code %s) in %.0f ms",
-                method,
-                path,
-                status,
-                err.key,
-                err.code,
-                (time.monotonic() - started) * 1000,
-            )
-            raise
-        _LOGGER.debug(
-            "%s %s -> HTTP %s, code 200 in %.0f ms", method, path, status, (time.monotonic() - started) * 1000
-        )
-        return data
-
-    @staticmethod
-    def _parse_envelope(status: int, content_type: str, body: bytes) -> Any:
-        """``data`` of a success envelope; a typed exception for anything else."""
-        if not body.strip():
-            raise QuecResponseError(f"The cloud sent an empty response (HTTP {status})", http_status=status)
-        try:
-            payload = json.loads(body)
-        except ValueError:
-            looks_html = "html" in content_type.lower() or body.lstrip()[:15].lower().startswith(
-                (b"<!doctype", b"<html")
-            )
-            if looks_html:
-                what = "an HTML page"
-            elif status >= _HTTP_CLIENT_ERROR:
-                what = "an error"  # a plain-text error page, not a JSON answer gone wrong
-            else:
-                what = "malformed JSON"
-            raise QuecResponseError(f"The cloud sent {what} (HTTP {status})", http_status=status) from None
-        code = payload.get("code") if isinstance(payload, dict) else None
-        if isinstance(code, bool) or not isinstance(code, int):
-            raise QuecResponseError(f"The cloud's answer is not its usual envelope (HTTP {status})", http_status=status)
-        if code == SUCCESS_CODE:
-            return payload.get("data")
-        raise error_from_code(code, str(payload.get("msg") or ""))
-
     # --- reads ------------------------------------------------------------------------------------------------------
+
+    async def resolve_uid(self) -> str:
+        """The logged-in user's id, without a ``userInfo`` request when the access token carries it.
+
+        Logs in (or refreshes) first when no valid token is at hand. Every working client reads the uid from the
+        access token (a JWT); ``userInfo`` is asked only when the token is not a JWT or has no ``uid`` claim.
+        """
+        tokens = await self._valid_tokens()
+        return tokens.uid or (await self.get_user_info()).uid
 
     async def get_user_info(self) -> UserInfo:
         """The logged-in user (``userInfo``)."""
@@ -460,7 +344,7 @@ class QuecCloudClient:
 
     async def bind_by_dk(self, request: BindByDkRequest) -> BindResult:
         """``bindDeviceDk``: all parameters in the query string, as the seed says."""
-        params = {"pk": request.product_key, "dk": request.device_key, **_bind_options_query(request.options)}
+        params = {"pk": request.product_key, "dk": request.device_key, **bind_options_query(request.options)}
         data = await self._call("POST", PATH_BIND_BY_DK, params=params)
         auth_key = str(data.get("authKey") or "") if isinstance(data, dict) else ""
         return BindResult(request.product_key, request.device_key, auth_key)
@@ -471,7 +355,7 @@ class QuecCloudClient:
             "productKey": request.product_key,
             "deviceKey": request.device_key,
             "bindingCode": request.binding_code,
-            **_bind_options_body(request.options, name_field="deviceName"),
+            **bind_options_body(request.options, name_field="deviceName"),
         }
         if request.matter is not None:
             body["isMatter"] = True
@@ -527,7 +411,7 @@ class QuecCloudClient:
             raise ValueError("Give both reset_credentials and random, or neither")
         params: dict[str, str] = {"pk": request.product_key, "dk": request.device_key}
         if request.reset is not None:
-            params["isInit"] = _query_bool(request.reset)
+            params["isInit"] = query_bool(request.reset)
         if request.reset_credentials is not None and request.random is not None:
             params["pureBtResetCredentials"] = request.reset_credentials
             params["random"] = request.random
@@ -550,6 +434,35 @@ class QuecCloudClient:
         """``ownerUserUnshareDevice`` (DELETE): the owner ends one share."""
         await self._call("DELETE", PATH_OWNER_UNSHARE, params={"shareCode": share_code})
 
+    async def leave_share(self, share_code: str) -> None:
+        """``shareUserUnshareDevice`` (DELETE, query ``shareCode``): the recipient gives up a device shared with it.
+
+        The share code is the one the device list carries for a shared device (``Device.share_code``).
+        """
+        await self._call("DELETE", PATH_RECIPIENT_UNSHARE, params={"shareCode": share_code})
+
+    async def leave_shared_device(self, product_key: str, device_key: str) -> LeaveShareResult:
+        """Leave the share of a device by its keys: its share code is read from the device list first.
+
+        Raises:
+            QuecNotFoundError: No device with these keys is shared with the account (``code`` is ``None``: the
+                cloud was not asked to leave).
+        """
+        devices = await self.get_devices()
+        share_code = next(
+            (
+                device.share_code
+                for device in devices
+                if (device.product_key, device.device_key) == (product_key, device_key)
+                and device.device_type is DeviceType.SHARED
+            ),
+            "",
+        )
+        if not share_code:
+            raise QuecNotFoundError("No device with these keys is shared with this account")
+        await self.leave_share(share_code)
+        return LeaveShareResult(product_key, device_key)
+
     async def get_device_shares(self, product_key: str, device_key: str) -> list[DeviceShare]:
         """``deviceShareUserList``: the shares of a device the account owns, with their recipients.
 
@@ -565,60 +478,3 @@ class QuecCloudClient:
             return []
         items = data if isinstance(data, list) else page_items(data)[0]
         return [DeviceShare.from_api(item) for item in items if isinstance(item, dict)]
-
-
-def _bind_options_query(options: BindOptions) -> dict[str, str]:
-    params: dict[str, str] = {}
-    if options.device_name is not None:
-        params["name"] = options.device_name
-    if options.capabilities is not None:
-        params["capabilitiesBitmask"] = str(options.capabilities)
-    if options.family_id:
-        params["fid"] = options.family_id
-    if options.room_id:
-        params["frid"] = options.room_id
-    if options.common_device is not None:
-        params["isCommonDevice"] = _query_bool(options.common_device)
-    return params
-
-
-def _bind_options_body(options: BindOptions, *, name_field: str) -> dict[str, Any]:
-    body: dict[str, Any] = {}
-    if options.device_name is not None:
-        body[name_field] = options.device_name
-    if options.capabilities is not None:
-        body["capabilitiesBitmask"] = options.capabilities
-    if options.family_id:
-        body["fid"] = options.family_id
-    if options.room_id:
-        body["frid"] = options.room_id
-    if options.common_device is not None:
-        body["isCommonDevice"] = options.common_device
-    return body
-
-
-def build_pure_ble_body(request: PureBleBindRequest, user_domain_secret: str) -> dict[str, Any]:
-    """The JSON body of ``deviceBindingByPureBt`` (pure: no I/O), per the seed's formulas.
-
-    A plain binding code is sent as ``bindingCode`` and an already encrypted one as ``encryptedBindingCode``; the
-    signature covers whichever is sent.
-    """
-    if (request.binding_code is None) == (request.encrypted_binding_code is None):
-        raise ValueError("Give exactly one of binding_code and encrypted_binding_code")
-    random = request.random or make_random()
-    pk, dk, ps = request.product_key, request.device_key, request.product_secret
-    body: dict[str, Any] = {"pk": pk, "dk": dk, "random": random}
-    if request.encrypted_binding_code is not None:
-        code_field, code_value = "encryptedBindingCode", request.encrypted_binding_code
-    else:
-        code_field, code_value = "bindingCode", str(request.binding_code)
-    body[code_field] = code_value
-    body["encryptedNewBindingSecret"] = encrypt_binding_secret(pk, dk, request.binding_secret, ps, random)
-    if request.old_binding_secret is not None:
-        body["encryptedOldBindingSecret"] = encrypt_binding_secret(pk, dk, request.old_binding_secret, ps, random)
-    password = request.device_password or ""
-    if password:
-        body["pwd"] = password
-    body["signature"] = pure_ble_signature(pk, dk, code_value, password, user_domain_secret)
-    body.update(_bind_options_body(request.options, name_field="deviceName"))
-    return body

@@ -7,8 +7,13 @@ from typing import Final
 
 
 class Region(StrEnum):
-    """Data centers. A user domain and its secret belong to exactly one of them."""
+    """Data centers. A user domain and its secret belong to exactly one of them.
 
+    ``AUTO`` is not a data center: it asks :func:`~.discovery.discover_host` to find the one that knows the user
+    domain. ``CUSTOM`` is one base URL given by the user (a private deployment, the simulator).
+    """
+
+    AUTO = "auto"
     EUROPE = "europe"
     CHINA = "china"
     NORTH_AMERICA = "north_america"
@@ -21,6 +26,29 @@ REGION_BASE_URLS: Final[dict[Region, str]] = {
     # Least certain of the three: only third-party clients name this host.
     Region.NORTH_AMERICA: "https://iot-api.landecia.com",
 }
+"""The host each data center is documented (or, for North America, best known) under; tried first."""
+
+REGION_ALTERNATE_URLS: Final[dict[Region, tuple[str, ...]]] = {
+    # Host names the vendor's brand apps use (WonderFree/Oukitel, Landbook decompiles; cloud_api.md section 1).
+    Region.EUROPE: ("https://iot-api.quecteleu.com",),
+    Region.CHINA: ("https://iot-gateway.quectel.com",),
+    Region.NORTH_AMERICA: ("https://iot-api.quectelus.com",),
+}
+"""Other host names of the same data centers, tried after the documented one."""
+
+DATA_CENTERS: Final[tuple[Region, ...]] = (Region.EUROPE, Region.NORTH_AMERICA, Region.CHINA)
+"""The order ``auto`` tries data centers in when the user domain's prefix gives no hint (Frankfurt serves most of
+the world: the vendor's "Supported Regions" page)."""
+
+USER_DOMAIN_PREFIX_HINTS: Final[dict[str, Region]] = {
+    # Seen in working clients: E.SP.4294967410 at iot-api.acceleronix.io and iot-api.quecteleu.com; U.SP.8589934603 at
+    # iot-api.quectelus.com; U.DM.10351.1 at iot-api.landecia.com; C.DM.5903.1 at iot-api.quectelcn.com. But
+    # C.DM.10351.1 is used at the European and North American hosts, so a hint only orders, it never excludes.
+    "E": Region.EUROPE,
+    "U": Region.NORTH_AMERICA,
+    "C": Region.CHINA,
+}
+"""The data center to try first for a user domain's first letter (``E.SP.…``, ``U.DM.…``, ``C.DM.…``)."""
 
 PATH_EMAIL_LOGIN: Final = "/v2/enduser/enduserapi/emailPwdLogin"
 PATH_PHONE_LOGIN: Final = "/v2/enduser/enduserapi/phonePwdLogin"
@@ -38,6 +66,7 @@ PATH_UNBIND: Final = "/v2/binding/enduserapi/unbundlingDeviceDk"
 PATH_ACCEPT_SHARE: Final = "/v2/binding/enduserapi/shareDevice"
 PATH_OWNER_UNSHARE: Final = "/v2/binding/enduserapi/ownerUserUnshareDevice"
 PATH_DEVICE_SHARE_USERS: Final = "/v2/binding/enduserapi/deviceShareUserList"
+PATH_RECIPIENT_UNSHARE: Final = "/v2/binding/enduserapi/shareUserUnshareDevice"
 
 SUCCESS_CODE: Final = 200
 # Refresh this long before the access token's stated expiry, so a request never races the deadline.

@@ -1,63 +1,60 @@
 """Typed requests and responses of the end-user cloud API.
 
 Secrets (tokens, passwords, binding codes and secrets, auth keys, product secrets) are kept out of ``repr()`` with
-``field(repr=False)`` so that logging a model can never leak one.
+``field(repr=False)`` so that logging a model can never leak one. The share and unbind models live in
+``sharing_models`` and are re-exported here.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import TYPE_CHECKING, Any, Self
+from typing import Any, Self
 
 from .exceptions import QuecResponseError
+from .parsing import bool_of, int_of, jwt_claims, optional_int_of, str_of
+from .sharing_models import (
+    CoverMode,
+    DeviceShare,
+    LeaveShareResult,
+    ShareRequest,
+    ShareResult,
+    UnbindRequest,
+    UnbindResult,
+)
 
-if TYPE_CHECKING:
-    from datetime import datetime
-
-
-def _str(data: dict[str, Any], key: str) -> str:
-    value = data.get(key)
-    return "" if value is None else str(value)
-
-
-def _int(data: dict[str, Any], key: str, default: int = 0) -> int:
-    value = data.get(key)
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value)
-    return default
-
-
-def _optional_int(data: dict[str, Any], key: str) -> int | None:
-    return _int(data, key) if data.get(key) not in (None, "") else None
-
-
-def _bool(data: dict[str, Any], key: str) -> bool:
-    value = data.get(key)
-    if isinstance(value, str):
-        return value.strip().lower() in {"1", "true"}
-    return bool(value)
-
-
-def _jwt_claims(token: str) -> dict[str, Any]:
-    """Read a JWT's payload without verifying it (the cloud signs it; we only need the uid and expiry)."""
-    raw = token.removeprefix("Bearer ").strip()
-    parts = raw.split(".")
-    if len(parts) != 3:  # noqa: PLR2004
-        return {}
-    payload = parts[1] + "=" * (-len(parts[1]) % 4)
-    try:
-        claims = json.loads(base64.urlsafe_b64decode(payload))
-    except binascii.Error, ValueError:
-        return {}
-    return claims if isinstance(claims, dict) else {}
+__all__ = [
+    "BindByDkRequest",
+    "BindOptions",
+    "BindResult",
+    "CoverMode",
+    "Credentials",
+    "Device",
+    "DeviceShare",
+    "DeviceType",
+    "EmailCredentials",
+    "Family",
+    "FamilyModeConfig",
+    "FamilyRole",
+    "LeaveShareResult",
+    "MatterCat",
+    "MatterInfo",
+    "Page",
+    "PhoneCredentials",
+    "PureBleBindRequest",
+    "PureBleBindResult",
+    "Room",
+    "ShareRequest",
+    "ShareResult",
+    "Token",
+    "TokenPair",
+    "UnbindRequest",
+    "UnbindResult",
+    "UserInfo",
+    "WifiBindRequest",
+    "WifiBindResult",
+    "page_items",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +73,7 @@ class Token:
         """Parse ``{"token": ..., "expirationTime": <epoch seconds>}``."""
         if not isinstance(data, dict) or not isinstance(data.get("token"), str) or not data["token"]:
             raise QuecResponseError("The cloud returned a token in an unexpected shape")
-        expires_at = float(_int(data, "expirationTime"))
+        expires_at = float(int_of(data, "expirationTime"))
         if expires_at > 1e11:  # noqa: PLR2004 - a few clouds send milliseconds
             expires_at /= 1000
         return cls(value=data["token"], expires_at=expires_at)
@@ -92,7 +89,7 @@ class TokenPair:
     @property
     def uid(self) -> str:
         """The user id, read from the access token's claims ("" when the token is not a JWT)."""
-        return str(_jwt_claims(self.access.value).get("uid", ""))
+        return str(jwt_claims(self.access.value).get("uid", ""))
 
     @classmethod
     def from_api(cls, data: Any) -> Self:
@@ -156,12 +153,12 @@ class UserInfo:
         if not isinstance(data, dict) or not data.get("uid"):
             raise QuecResponseError("The cloud returned no user information")
         return cls(
-            uid=_str(data, "uid"),
-            nickname=_str(data, "nikeName"),  # sic: the cloud's spelling
-            email=_str(data, "email"),
-            phone=_str(data, "phone"),
-            lang=_str(data, "lang"),
-            timezone=_str(data, "timezone"),
+            uid=str_of(data, "uid"),
+            nickname=str_of(data, "nikeName"),  # sic: the cloud's spelling
+            email=str_of(data, "email"),
+            phone=str_of(data, "phone"),
+            lang=str_of(data, "lang"),
+            timezone=str_of(data, "timezone"),
         )
 
 
@@ -199,27 +196,27 @@ class Device:
     @classmethod
     def from_api(cls, data: dict[str, Any]) -> Self:
         """Parse one list item, tolerating missing fields (a BLE-only device has no authKey, for one)."""
-        device_type = DeviceType.SHARED if _int(data, "deviceType", 1) == DeviceType.SHARED else DeviceType.OWN
+        device_type = DeviceType.SHARED if int_of(data, "deviceType", 1) == DeviceType.SHARED else DeviceType.OWN
         return cls(
-            product_key=_str(data, "productKey"),
-            device_key=_str(data, "deviceKey"),
-            device_name=_str(data, "deviceName"),
-            product_name=_str(data, "productName"),
-            logo_url=_str(data, "logoImage"),
-            online=_int(data, "onlineStatus") == 1,
+            product_key=str_of(data, "productKey"),
+            device_key=str_of(data, "deviceKey"),
+            device_name=str_of(data, "deviceName"),
+            product_name=str_of(data, "productName"),
+            logo_url=str_of(data, "logoImage"),
+            online=int_of(data, "onlineStatus") == 1,
             device_type=device_type,
-            verified=_bool(data, "verified"),
-            bind_mode=_optional_int(data, "bindMode"),
-            binding_type=_optional_int(data, "bindingType"),
-            capabilities=_optional_int(data, "capabilitiesBitmask"),
-            family_id=_str(data, "fid"),
-            room_id=_str(data, "frid"),
-            owner_uid=_str(data, "ownerUid"),
-            share_code=_str(data, "shareCode"),
-            sharing_expires_at=_optional_int(data, "sharingExpireAt"),
-            bound_at=_optional_int(data, "deviceBindTimeTs"),
-            auth_key=_str(data, "authKey"),
-            binding_code=_str(data, "bindingCode"),
+            verified=bool_of(data, "verified"),
+            bind_mode=optional_int_of(data, "bindMode"),
+            binding_type=optional_int_of(data, "bindingType"),
+            capabilities=optional_int_of(data, "capabilitiesBitmask"),
+            family_id=str_of(data, "fid"),
+            room_id=str_of(data, "frid"),
+            owner_uid=str_of(data, "ownerUid"),
+            share_code=str_of(data, "shareCode"),
+            sharing_expires_at=optional_int_of(data, "sharingExpireAt"),
+            bound_at=optional_int_of(data, "deviceBindTimeTs"),
+            auth_key=str_of(data, "authKey"),
+            binding_code=str_of(data, "bindingCode"),
         )
 
 
@@ -240,10 +237,10 @@ def page_items(data: Any) -> tuple[list[dict[str, Any]], int, int, int, bool]:
     if not isinstance(data, dict) or not isinstance(data.get("list") or [], list):
         raise QuecResponseError("The cloud returned a list in an unexpected shape")
     items = [item for item in data.get("list") or [] if isinstance(item, dict)]
-    page = _int(data, "pageNum", 1)
-    page_size = _int(data, "pageSize", len(items))
-    total = _int(data, "total", len(items))
-    has_next = _bool(data, "hasNextPage") if "hasNextPage" in data else page * page_size < total
+    page = int_of(data, "pageNum", 1)
+    page_size = int_of(data, "pageSize", len(items))
+    total = int_of(data, "total", len(items))
+    has_next = bool_of(data, "hasNextPage") if "hasNextPage" in data else page * page_size < total
     return items, total, page, page_size, has_next
 
 
@@ -259,7 +256,7 @@ class FamilyModeConfig:
         """Parse ``getFamilyModeConfig``'s ``data``."""
         if not isinstance(data, dict):
             raise QuecResponseError("The cloud returned the home mode in an unexpected shape")
-        return cls(enabled=_bool(data, "enabledFamilyMode"), auto_switch=_bool(data, "enabledAutoSwitch"))
+        return cls(enabled=bool_of(data, "enabledFamilyMode"), auto_switch=bool_of(data, "enabledAutoSwitch"))
 
 
 class FamilyRole(IntEnum):
@@ -281,7 +278,9 @@ class Family:
     @classmethod
     def from_api(cls, data: dict[str, Any]) -> Self:
         """Parse one ``getFamilyList`` item."""
-        return cls(family_id=_str(data, "fid"), name=_str(data, "familyName"), role=_optional_int(data, "memberRole"))
+        return cls(
+            family_id=str_of(data, "fid"), name=str_of(data, "familyName"), role=optional_int_of(data, "memberRole")
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,7 +293,7 @@ class Room:
     @classmethod
     def from_api(cls, data: dict[str, Any]) -> Self:
         """Parse one ``getFamilyRoomList`` item."""
-        return cls(room_id=_str(data, "frid"), name=_str(data, "roomName"))
+        return cls(room_id=str_of(data, "frid"), name=str_of(data, "roomName"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -369,8 +368,11 @@ class WifiBindRequest:
 class PureBleBindRequest:
     """``deviceBindingByPureBt``: bind a Bluetooth-only device.
 
-    Give exactly one of ``binding_code`` (encrypted here with the product secret) and ``encrypted_binding_code``
-    (already encrypted, e.g. by the device). ``random`` is the 16-character IV; a fresh one is made when absent.
+    Give exactly one of ``binding_code`` (sent as ``bindingCode``) and ``encrypted_binding_code`` (already
+    encrypted by the device, sent as ``encryptedBindingCode``). ``random`` is the 16-character IV. With
+    ``encrypted_binding_code`` it is required, and must be the random the device encrypted the code with: the request
+    builder refuses (``ValueError``) an encrypted code without one. A plain ``binding_code`` without ``random`` gets a
+    fresh one.
     """
 
     product_key: str
@@ -383,28 +385,6 @@ class PureBleBindRequest:
     random: str | None = None
     device_password: str | None = field(default=None, repr=False)
     options: BindOptions = BindOptions()
-
-
-class CoverMode(IntEnum):
-    """How a new share treats an existing one (``coverMark``)."""
-
-    REPLACE = 1
-    ADD = 2
-    EXTEND_ONLY = 3
-
-
-@dataclass(frozen=True, slots=True)
-class ShareRequest:
-    """``shareByUid``: invite one user (by uid, email or phone) to a device."""
-
-    product_key: str
-    device_key: str
-    share_uid: str | None = None
-    email: str | None = None
-    phone: str | None = None
-    auth_key: str | None = field(default=None, repr=False)
-    cover_mode: CoverMode | None = None
-    expires_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -435,97 +415,3 @@ class PureBleBindResult:
     product_key: str
     device_key: str
     verified: bool
-
-
-@dataclass(frozen=True, slots=True)
-class ShareResult:
-    """Result of ``shareByUid``."""
-
-    product_key: str
-    device_key: str
-    share_code: str = field(repr=False)
-
-
-@dataclass(frozen=True, slots=True)
-class UnbindRequest:
-    """``unbundlingDeviceDk``: give up the account's own binding of a device.
-
-    ``reset`` is ``isInit`` (also initialise the device; the cloud's default is false). A Bluetooth-only device needs
-    ``reset_credentials`` (``pureBtResetCredentials``, Base64 of ``"PK,DK,bindingSecret"`` AES-encrypted with the
-    product secret) and the ``random`` it was encrypted with; both are passed through as given.
-    """
-
-    product_key: str
-    device_key: str
-    reset: bool | None = None
-    reset_credentials: str | None = field(default=None, repr=False)
-    random: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class UnbindResult:
-    """Result of ``unbundlingDeviceDk``: how many users are still bound (pseudo-bindings included), when told."""
-
-    product_key: str
-    device_key: str
-    binding_sum: int | None
-
-
-def _epoch_ms(data: dict[str, Any], key: str) -> int | None:
-    """A time the cloud sends twice (text and ``<key>Ts`` in ms): the milliseconds, ``None`` when unset or 0."""
-    for name in (f"{key}Ts", key):
-        value = _optional_int(data, name)
-        if value:
-            return value
-    return None
-
-
-@dataclass(frozen=True, slots=True)
-class DeviceShare:
-    """One entry of ``deviceShareUserList``: a share of the owner's device and its recipient.
-
-    Times are epoch milliseconds (``None`` when unset). ``status`` is the cloud's ``shareStatus`` as sent (its values
-    are not documented); ``accepted`` is read from the acceptance time. The share's ``authKey`` is not kept.
-    """
-
-    share_code: str = field(repr=False)
-    share_id: str
-    owner_uid: str
-    recipient_uid: str
-    recipient_name: str
-    recipient_email: str = field(repr=False)
-    recipient_phone: str = field(repr=False)
-    status: int | None
-    accepted: bool
-    cover_mode: int | None
-    device_name: str
-    shared_at: int | None
-    accepted_at: int | None
-    accept_by: int | None
-    expires_at: int | None
-
-    @classmethod
-    def from_api(cls, data: dict[str, Any]) -> Self:
-        """Parse one ``{shareInfo, userInfo}`` item (either part may be missing)."""
-        share = data.get("shareInfo")
-        share = share if isinstance(share, dict) else {}
-        user = data.get("userInfo")
-        user = user if isinstance(user, dict) else {}
-        accepted_at = _epoch_ms(share, "acceptTime")
-        return cls(
-            share_code=_str(share, "shareCode"),
-            share_id=_str(share, "shareId"),
-            owner_uid=_str(share, "ownerUid"),
-            recipient_uid=_str(share, "shareUid") or _str(user, "uid"),
-            recipient_name=_str(user, "nikeName"),  # sic: the cloud's spelling
-            recipient_email=_str(user, "email"),
-            recipient_phone=_str(user, "phone"),
-            status=_optional_int(share, "shareStatus"),
-            accepted=accepted_at is not None,
-            cover_mode=_optional_int(share, "coverMark"),
-            device_name=_str(share, "deviceName"),
-            shared_at=_epoch_ms(share, "shareTime"),
-            accepted_at=accepted_at,
-            accept_by=_epoch_ms(share, "acceptingExpireAt"),
-            expires_at=_epoch_ms(share, "sharingExpireAt"),
-        )
