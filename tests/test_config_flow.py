@@ -14,6 +14,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.quectel_iot.api import REGION_BASE_URLS, Region, TokenPair
 from custom_components.quectel_iot.const import CONF_TOKENS, DOMAIN
 from quectel_simulator import CloudSimulator, Fault
+from tests.api.wire import form_of
 from tests.common import (
     DEMO_DOMAIN,
     DEMO_EMAIL,
@@ -74,7 +75,8 @@ async def test_phone_account_with_country_prefix(hass: HomeAssistant, simulator:
     assert result["data"]["account"] == DEMO_PHONE
     assert result["data"]["international_code"] == "86"
     (login,) = simulator.requests_to("phonePwdLogin")
-    assert (login.query["phone"], login.query["internationalCode"]) == (DEMO_PHONE, "86")
+    form = form_of(login)  # login parameters travel as a form body, as the proven clients send them
+    assert (form["phone"], form["internationalCode"]) == (DEMO_PHONE, "86")
 
 
 async def test_region_without_custom_step(hass: HomeAssistant, simulator: CloudSimulator) -> None:

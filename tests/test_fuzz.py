@@ -32,6 +32,7 @@ from hypothesis import strategies as st
 
 from custom_components.quectel_iot.api import QUECTEL_MANUFACTURER_ID, QuecAdvertisement, parse_advertisement
 from custom_components.quectel_iot.const import DOMAIN
+from custom_components.quectel_iot.nearby import needs_wifi
 from custom_components.quectel_iot.services import async_setup_services
 from quectel_simulator import CloudSimulator
 from tests.api.test_advertisement import payload
@@ -61,6 +62,7 @@ SERVICES = (
     "accept_share",
     "revoke_share",
     "list_shares",
+    "provision_wifi",
 )
 ENTRY = "<the loaded entry>"  # replaced by the real entry id where a test has one
 
@@ -142,6 +144,10 @@ PLAUSIBLE: dict[str, Any] = {
     "reset_device": st.sampled_from([True, False, "on", "off"]),
     "reset_credentials": st.binary(min_size=1, max_size=40).map(lambda raw: base64.b64encode(raw).decode()),
     "share_code": st.from_regex(r"[0-9A-Za-z]{8,32}", fullmatch=True),
+    "ssid": st.text(min_size=1, max_size=32),
+    "wifi_password": st.text(max_size=64),
+    "address": st.from_regex(r"[0-9A-F]{2}(:[0-9A-F]{2}){5}", fullmatch=True),
+    "timeout": st.integers(10, 600) | st.sampled_from(["90", 30.0]),
     "expires_at": st.datetimes(min_value=datetime(2100, 1, 1), max_value=datetime(2200, 1, 1)).map(  # noqa: DTZ001
         lambda moment: moment.replace(tzinfo=UTC).isoformat()
     ),
@@ -169,6 +175,8 @@ SERVICE_FIELDS: dict[str, tuple[str, ...]] = {
     "accept_share": ("config_entry_id", "share_code", "device_name"),
     "revoke_share": ("config_entry_id", "share_code"),
     "list_shares": _DEVICE,
+    "provision_wifi": ("config_entry_id", "ssid", "wifi_password", "address", "product_key", "device_key", "timeout",
+                       "device_name", "capabilities", "family_id", "room_id", "common_device"),
 }  # fmt: skip
 
 
@@ -182,6 +190,7 @@ ESSENTIAL: dict[str, tuple[tuple[str, ...], ...]] = {
     "accept_share": (("config_entry_id", "share_code"),),
     "revoke_share": (("config_entry_id", "share_code"),),
     "list_shares": (_DEVICE,),
+    "provision_wifi": (("config_entry_id", "ssid", "address"), (*_DEVICE, "ssid")),
 }
 
 
@@ -267,10 +276,14 @@ def test_schema_returns_data_or_a_translated_refusal(service: str, data: st.Data
         return
     # What passes is what the handlers rely on.
     assert set(validated) <= set(SERVICE_FIELDS[service])
-    if "product_key" in SERVICE_FIELDS[service]:
+    if "product_key" in SERVICE_FIELDS[service] and service != "provision_wifi":
         assert isinstance(validated["product_key"], str)
         assert isinstance(validated["device_key"], str)
         assert 4 <= len(validated["device_key"]) <= 32
+    if service == "provision_wifi":
+        # A device by its address or by both keys, never half a choice.
+        assert ("address" in validated) != ("product_key" in validated and "device_key" in validated)
+        assert 1 <= len(validated["ssid"].encode()) <= 32
     if "share_code" in validated:
         assert isinstance(validated["share_code"], str)
         assert validated["share_code"].strip() == validated["share_code"]
@@ -330,7 +343,12 @@ async def test_action_never_fails_unhandled_and_refused_input_sends_nothing(
         assert outcome.translation_domain == DOMAIN
         assert outcome.translation_key in TRANSLATIONS["exceptions"]
         assert str(outcome) != outcome.translation_key
-        assert simulator.requests != []
+        if (outcome.translation_key or "").startswith("ble_"):
+            # The Wi-Fi set-up failed on the Bluetooth side (no device in range here): the cloud was not asked.
+            assert service == "provision_wifi"
+            assert simulator.requests == []
+        else:
+            assert simulator.requests != []
     else:
         event("success")
         assert accepted
@@ -409,7 +427,10 @@ async def test_discovery_of_any_advertisement_never_fails(
     )
     assert result["type"] in {FlowResultType.ABORT, FlowResultType.FORM}
     if result["type"] is FlowResultType.FORM:
-        assert result["step_id"] == "bluetooth_confirm"
+        advertisement = parse_advertisement(manufacturer_data, name)
+        assert advertisement is not None
+        # A factory-new Wi-Fi device is offered the Wi-Fi set-up, any other the Bluetooth binding form.
+        assert result["step_id"] == ("provision_confirm" if needs_wifi(advertisement) else "bluetooth_confirm")
         hass.config_entries.flow.async_abort(result["flow_id"])
     # Discovery alone never binds anything.
     assert simulator.requests == []

@@ -20,7 +20,13 @@ async def test_menu(hass: HomeAssistant, simulator: CloudSimulator) -> None:
     entry = await setup_demo_entry(hass, simulator)
     result = await hass.config_entries.options.async_init(entry.entry_id)
     assert result["type"] is FlowResultType.MENU
-    assert result["menu_options"] == ["binding_defaults", "product_secrets", "bind_nearby", "provision_nearby", "polling"]
+    assert result["menu_options"] == [
+        "binding_defaults",
+        "product_secrets",
+        "bind_nearby",
+        "provision_nearby",
+        "polling",
+    ]
 
 
 async def test_binding_defaults_with_homes_from_the_cloud(hass: HomeAssistant, simulator: CloudSimulator) -> None:

@@ -31,6 +31,7 @@ from custom_components.quectel_iot.api import REGION_BASE_URLS, Region
 from custom_components.quectel_iot.const import DOMAIN
 from quectel_simulator import CloudSimulator, Fault
 from quectel_simulator.state import Device
+from tests.api.wire import FORM, form_of
 from tests.common import (
     BLE_CODE,
     BLE_CODE_WITH_SECRET,
@@ -142,9 +143,12 @@ def wire_secrets(sim: CloudSimulator) -> set[str]:
     """What the client put on the wire that must stay there: encrypted passwords, signatures, tokens, secrets."""
     found: set[str] = set()
     for request in sim.requests:
+        # Login and refresh parameters travel in a form body; the seed endpoints use the query.
+        form = form_of(request) if request.headers.get("Content-Type", "").startswith(FORM) else {}
         for name in ("pwd", "signature", "refreshToken", "authKey"):
-            if request.query.get(name):
-                found.add(request.query[name])
+            for where in (request.query, form):
+                if where.get(name):
+                    found.add(where[name])
         if request.headers.get("Authorization"):
             found.add(request.headers["Authorization"])
         if isinstance(request.json, dict):
