@@ -6,8 +6,9 @@ code and a success flag (``captured`` layout: id 4 true and id 5 = 30 as in the 
 ``decode.rs``; ``samples`` layout: id 6 true as Quectel's Android sample reads it). Then the device joins the network
 and reports its binding code to the cloud, which answers 5460 to ``deviceBindingByWifi`` until then.
 
-One thing is not public and is chosen here: how a device says no. A refusal is the layout's flag set to ``false``
-with no keys or code (that is how the integration is told to read a refusal).
+A device out of set-up mode answers an empty ``0x7011``, as one captured in unquec-ble (whose client reads it as "not
+in pairing mode"). One thing is not public and is chosen here: how a device says no. A refusal is the layout's flag
+set to ``false`` with no keys or code (that is how the integration is told to read a refusal).
 
 It is the GATT server side only; :mod:`quectel_simulator.ble_backend` puts it behind bleak's client API. It never
 uses the integration's code: its frames and TTLV come from :mod:`quectel_simulator.ble_wire`.
@@ -64,6 +65,9 @@ class SimulatedWifiDevice:
         reaches_cloud: ``False``: it accepts the settings but never gets online (bad router, 5 GHz only...).
         bound_elsewhere_by: A user who binds it in another app the moment it reaches the cloud.
         answers: ``False``: it takes writes and never replies.
+        setup_mode: ``False``: it answers an empty ``0x7011`` and joins nothing.
+        before_reply: Raw frames it indicates just before its ``0x7011`` (frames this simulation does not model, such
+            as the ``0x7014`` captured in unquec-ble).
         has_characteristic: ``False``: its GATT table lacks ``00009c40-…``.
         refuse_connections: Connection attempts fail.
         mtu: The ATT MTU: indications carry ``mtu - 3`` bytes.
@@ -82,6 +86,8 @@ class SimulatedWifiDevice:
     reaches_cloud: bool = True
     bound_elsewhere_by: str | None = None
     answers: bool = True
+    setup_mode: bool = True
+    before_reply: tuple[bytes, ...] = ()
     has_characteristic: bool = True
     refuse_connections: bool = False
     mtu: int = DEFAULT_MTU
@@ -200,9 +206,12 @@ class SimulatedWifiDevice:
 
     async def _provision(self, packet_id: int, ssid: str, password: str) -> None:
         await asyncio.sleep(self.reply_delay)
-        joins = not self.networks or self.networks.get(ssid) == password
+        joins = self.setup_mode and (not self.networks or self.networks.get(ssid) == password)
         if self.answers:
-            self._indicate(build_frame(packet_id, CMD_SET_WIFI_REPLY, self._reply(joins)))
+            for raw in self.before_reply:
+                self._indicate(raw)
+            payload = self._reply(joins) if self.setup_mode else b""
+            self._indicate(build_frame(packet_id, CMD_SET_WIFI_REPLY, payload))
         if not joins:
             return
         self.wifi_ssid = ssid

@@ -98,6 +98,18 @@ async def test_wrong_password_is_refused(layout: Any, expected: list[Any]) -> No
     await device.close()
 
 
+async def test_out_of_setup_mode_answers_the_captured_empty_reply() -> None:
+    captured_7014 = bytes.fromhex("aaaa0007b5000070140031")  # unquec-ble decode.rs, the same comment block
+    device = SimulatedWifiDevice(PK, DK, setup_mode=False, before_reply=(captured_7014,))
+    central = Central(device)
+    device.write(set_wifi(b"Home", b"pw"))
+    await central.reply()
+    await asyncio.sleep(0.1)
+    assert b"".join(device.indications) == captured_7014 + bytes.fromhex("aaaa00056c03e87011")
+    assert device.wifi_ssid is None
+    await device.close()
+
+
 async def test_silent_device_unsubscribed_and_odd_writes() -> None:
     device = SimulatedWifiDevice(PK, DK, answers=False, join_delay=0)
     central = Central(device)
