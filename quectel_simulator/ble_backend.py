@@ -3,7 +3,9 @@
 bleak lets a ``BleakClient`` run on a custom backend (``BleakClient(device, backend=SimulatedBleakBackend)``), so code
 under test keeps the real ``BleakClient`` (and bleak-retry-connector's ``establish_connection``, which passes extra
 keyword arguments through): only the radio is simulated. The ``BLEDevice`` to connect to is
-:func:`ble_device`'s, whose ``details`` carry the simulated device, as a Bluetooth stack's own details would.
+:func:`ble_device`'s, whose ``details`` carry the simulated device, as a Bluetooth stack's own details would; or any
+``BLEDevice`` with the address of a device :func:`put_in_range` (how :mod:`quectel_simulator.ble_scanner` lets Home
+Assistant's Bluetooth stack connect, with no patching at all).
 
 Tests swap :func:`simulated_establish_connection` in for ``establish_connection`` where the code under test imported
 it, and hand that code ``ble_device(device)``::
@@ -19,6 +21,7 @@ it, and hand that code ``ble_device(device)``::
 from __future__ import annotations
 
 import asyncio
+import weakref
 from typing import TYPE_CHECKING, Any, Final
 
 import bleak
@@ -37,6 +40,20 @@ if TYPE_CHECKING:
     from bleak.args import SizedBuffer
     from bleak.backends.client import NotifyCallback
     from bleak.backends.descriptor import BleakGATTDescriptor
+
+_IN_RANGE: weakref.WeakValueDictionary[str, SimulatedWifiDevice] = weakref.WeakValueDictionary()
+
+
+def put_in_range(device: SimulatedWifiDevice) -> None:
+    """Let a ``BLEDevice`` with only the device's address (from a simulated proxy) connect to it."""
+    _IN_RANGE[device.address] = device
+
+
+def take_out_of_range(device: SimulatedWifiDevice) -> None:
+    """Undo :func:`put_in_range`."""
+    if _IN_RANGE.get(device.address) is device:
+        del _IN_RANGE[device.address]
+
 
 MAX_WRITE_WITH_RESPONSE: Final = 512
 """The longest attribute value (Bluetooth Core, ATT): bleak documents the same limit for writes with response."""
@@ -81,6 +98,9 @@ class SimulatedBleakBackend(BaseBleakClient):
         """
         super().__init__(address_or_ble_device, **kwargs)
         details = address_or_ble_device.details if isinstance(address_or_ble_device, BLEDevice) else None
+        if not isinstance(details, SimulatedWifiDevice):
+            # Remote scanners' details are JSON (Home Assistant stores them): find the device by address instead.
+            details = _IN_RANGE.get(self.address)
         if not isinstance(details, SimulatedWifiDevice):
             raise BleakError(f"{self.address} is not a simulated device")
         self._device = details

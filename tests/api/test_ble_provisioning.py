@@ -13,6 +13,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from bleak.backends.device import BLEDevice
 
 from custom_components.quectel_iot.api import (
     EmailCredentials,
@@ -33,7 +34,13 @@ from custom_components.quectel_iot.api.ble_provisioning import (
     QuecBleWifiRejectedError,
     provision_wifi,
 )
-from quectel_simulator.ble_backend import SimulatedBleakBackend, ble_device, simulated_establish_connection
+from quectel_simulator.ble_backend import (
+    SimulatedBleakBackend,
+    ble_device,
+    put_in_range,
+    simulated_establish_connection,
+    take_out_of_range,
+)
 from quectel_simulator.ble_device import SimulatedWifiDevice
 from quectel_simulator.ble_wire import ttlv_items
 from tests.common import DEMO_DOMAIN, DEMO_EMAIL, DEMO_PASSWORD, DEMO_SECRET, DEMO_UID
@@ -276,3 +283,14 @@ async def test_backend_limits() -> None:
     await backend.connect(pair=False)
     device.drop_link()  # no disconnected callback given: nothing to call
     assert not backend.is_connected
+
+
+def test_backend_finds_a_device_in_range_by_address() -> None:
+    device, namesake = SimulatedWifiDevice(PK, DK), SimulatedWifiDevice(PK, DK)
+    by_address = BLEDevice(device.address, None, {"source": "quectel-simulator"})  # as a remote scanner's details
+    put_in_range(device)
+    take_out_of_range(namesake)  # not the one in range: nothing changes
+    assert SimulatedBleakBackend(by_address, timeout=1).device is device
+    take_out_of_range(device)
+    with pytest.raises(Exception, match="not a simulated device"):
+        SimulatedBleakBackend(by_address, timeout=1)
