@@ -19,8 +19,9 @@ import logging
 from contextlib import suppress
 from typing import TYPE_CHECKING, Final
 
+import bleak_retry_connector
 from bleak.exc import BleakError
-from bleak_retry_connector import BleakClientWithServiceCache, establish_connection
+from bleak_retry_connector import establish_connection
 
 from .ble_protocol import (
     CMD_SET_WIFI_REPLY,
@@ -36,6 +37,7 @@ from .exceptions import QuecError
 if TYPE_CHECKING:
     from collections.abc import Awaitable
 
+    from bleak import BleakClient
     from bleak.backends.characteristic import BleakGATTCharacteristic
     from bleak.backends.device import BLEDevice
 
@@ -154,12 +156,14 @@ async def provision_wifi(
     address = device.address
     replies: asyncio.Queue[Frame | None] = asyncio.Queue()
 
-    def on_disconnect(_client: BleakClientWithServiceCache) -> None:
+    def on_disconnect(_client: BleakClient) -> None:
         replies.put_nowait(None)
 
+    # Looked up now, not at import: Home Assistant's Bluetooth swaps in its own class (proxies, adapter choice) when
+    # it starts (habluetooth/usage.py, install_multiple_bleak_catcher).
     client = await _step(
         establish_connection(
-            BleakClientWithServiceCache,
+            bleak_retry_connector.BleakClientWithServiceCache,
             device,
             device.name or address,
             disconnected_callback=on_disconnect,
@@ -196,7 +200,7 @@ async def provision_wifi(
 
 
 async def _exchange(
-    client: BleakClientWithServiceCache,
+    client: BleakClient,
     characteristic: BleakGATTCharacteristic,
     frame: bytes,
     *,

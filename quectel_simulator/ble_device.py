@@ -1,0 +1,291 @@
+"""A simulated factory-new Quectel Wi-Fi + Bluetooth device, for tests and demos (cloud_api.md §7.1-7.3).
+
+It holds only what the public sources show: one characteristic ``00009c40-…`` written to and indicating back; a
+``0x7010`` frame with TTLV id 1 (SSID) and id 2 (password); a ``0x7011`` reply with id 7 PK, id 8 DK, id 9 binding
+code and a success flag (``captured`` layout: id 4 true and id 5 = 30 as in the real reply in ``truelecter/unquec-ble``
+``decode.rs``; ``samples`` layout: id 6 true as Quectel's Android sample reads it). Then the device joins the network
+and reports its binding code to the cloud, which answers 5460 to ``deviceBindingByWifi`` until then.
+
+A device out of set-up mode answers an empty ``0x7011``, as one captured in unquec-ble (whose client reads it as "not
+in pairing mode"). One thing is not public and is chosen here: how a device says no. A refusal is the layout's flag
+set to ``false`` with no keys or code (that is how the integration is told to read a refusal).
+
+It is the GATT server side only; :mod:`quectel_simulator.ble_backend` puts it behind bleak's client API. It never
+uses the integration's code: its frames and TTLV come from :mod:`quectel_simulator.ble_wire`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Final, Literal
+
+from .ble_wire import FrameReader, WireFrame, build_frame, ttlv_binary, ttlv_bool, ttlv_int, ttlv_items
+from .crypto import new_auth_key
+from .state import BINDING_TYPE_WIFI, Binding
+
+if TYPE_CHECKING:
+    from .simulator import CloudSimulator
+
+_LOGGER = logging.getLogger(__name__)
+
+SERVICE_UUID: Final = "0000180a-0000-1000-8000-00805f9b34fb"
+CHARACTERISTIC_UUID: Final = "00009c40-0000-1000-8000-00805f9b34fb"
+MANUFACTURER_ID: Final = 0x5551
+CMD_SET_WIFI: Final = 0x7010
+CMD_SET_WIFI_REPLY: Final = 0x7011
+DEFAULT_MTU: Final = 23
+"""The minimum ATT MTU: indications then carry 20 bytes, so a reply spans several."""
+
+_FLAG_WIFI_CONFIGURED: Final = 0x02
+_FLAG_BOUND: Final = 0x04
+_FLAG_BINDING_ALLOWED: Final = 0x08
+
+type ReplyLayout = Literal["captured", "samples"]
+type Indication = Callable[[bytes], None]
+
+
+@dataclass(eq=False)
+class SimulatedWifiDevice:
+    """A factory-new Wi-Fi device in set-up mode, advertising and waiting for its Wi-Fi settings.
+
+    Attributes:
+        product_key: Its product key.
+        device_key: Its device key (12 hex characters, MAC style; the Bluetooth address is made from it).
+        cloud: The cloud simulator it reports to once on Wi-Fi, or ``None`` for a device without a cloud.
+        networks: The networks in reach, SSID → password. Empty: any SSID and password join.
+        binding_code: The code it reports (16 upper-case hex), random by default.
+        binding_code_ttl: Seconds the cloud keeps the code valid (0 for ever).
+        reply_layout: Where the success flag sits in the ``0x7011``.
+        reply_delay: Seconds between the ``0x7010`` and the ``0x7011``.
+        join_delay: Seconds between the ``0x7011`` and reaching the cloud.
+        reaches_cloud: ``False``: it accepts the settings but never gets online (bad router, 5 GHz only...).
+        bound_elsewhere_by: A user who binds it in another app the moment it reaches the cloud.
+        answers: ``False``: it takes writes and never replies.
+        setup_mode: ``False``: it answers an empty ``0x7011`` and joins nothing.
+        before_reply: Raw frames it indicates just before its ``0x7011`` (frames this simulation does not model, such
+            as the ``0x7014`` captured in unquec-ble).
+        has_characteristic: ``False``: its GATT table lacks ``00009c40-…``.
+        refuse_connections: Connection attempts fail.
+        mtu: The ATT MTU: indications carry ``mtu - 3`` bytes.
+        capabilities: The capabilities it advertises (bits 4-7 of the flags; bit0 WAN, bit1 Wi-Fi LAN, bit2 BLE).
+    """
+
+    product_key: str
+    device_key: str
+    cloud: CloudSimulator | None = None
+    networks: dict[str, str] = field(default_factory=dict, repr=False)
+    binding_code: str = field(default_factory=lambda: secrets.token_hex(8).upper(), repr=False)
+    binding_code_ttl: float = 600.0
+    reply_layout: ReplyLayout = "captured"
+    reply_delay: float = 0.0
+    join_delay: float = 0.05
+    reaches_cloud: bool = True
+    bound_elsewhere_by: str | None = None
+    answers: bool = True
+    setup_mode: bool = True
+    before_reply: tuple[bytes, ...] = ()
+    has_characteristic: bool = True
+    refuse_connections: bool = False
+    mtu: int = DEFAULT_MTU
+    capabilities: int = 0b0111
+
+    wifi_ssid: str | None = field(default=None, init=False)
+    """The network it joined, ``None`` while factory-new."""
+    connected: bool = field(default=False, init=False)
+    connections: int = field(default=0, init=False)
+    disconnections: int = field(default=0, init=False)
+    writes: list[bytes] = field(default_factory=list, init=False, repr=False)
+    """Every chunk written to the characteristic, as received."""
+    frames: list[WireFrame] = field(default_factory=list, init=False, repr=False)
+    """Every frame it read from those writes."""
+    indications: list[bytes] = field(default_factory=list, init=False, repr=False)
+    """Every indication it sent (chunks of at most ``mtu - 3`` bytes)."""
+    reached_cloud: asyncio.Event = field(default_factory=asyncio.Event, init=False, repr=False)
+    on_link_lost: Callable[[], None] | None = field(default=None, init=False, repr=False)
+    """Set by the connected client: how it learns of a link that breaks."""
+    _reader: FrameReader = field(default_factory=FrameReader, init=False, repr=False)
+    _subscriber: Indication | None = field(default=None, init=False, repr=False)
+    _tasks: set[asyncio.Task[None]] = field(default_factory=set, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        """A device the cloud does not know cannot report to it."""
+        if self.cloud is not None and (self.product_key, self.device_key) not in self.cloud.state.devices:
+            raise KeyError((self.product_key, self.device_key))
+
+    # ----- what it advertises -----
+
+    @property
+    def address(self) -> str:
+        """The Bluetooth address: the device key as a MAC."""
+        return ":".join(self.device_key[i : i + 2] for i in range(0, 12, 2)).upper()
+
+    @property
+    def local_name(self) -> str:
+        """``QUEC_BLE_`` and the last 4 characters of the DK (cloud_api.md §7.1)."""
+        return f"QUEC_BLE_{self.device_key[-4:].upper()}"
+
+    @property
+    def bound(self) -> bool:
+        """Whether the cloud has any binding of it."""
+        return self.cloud is not None and bool(self.cloud.state.bindings_of_device(self.product_key, self.device_key))
+
+    def manufacturer_data(self) -> dict[int, bytes]:
+        """The advertisement under company id 0x5551 (§7.1): ``"EC"``, version, PK, DK, status, flags (LE)."""
+        flags = self.capabilities << 4
+        if self.wifi_ssid is not None:
+            flags |= _FLAG_WIFI_CONFIGURED
+        if self.bound:
+            flags |= _FLAG_BOUND
+        else:
+            flags |= _FLAG_BINDING_ALLOWED
+        pk = self.product_key.encode()
+        dk = bytes.fromhex(self.device_key)
+        payload = b"EC" + (1).to_bytes(2, "big") + bytes([len(pk)]) + pk + bytes([len(dk)]) + dk + b"\x00"
+        return {MANUFACTURER_ID: payload + flags.to_bytes(2, "little")}
+
+    # ----- the GATT server -----
+
+    def connect(self) -> None:
+        """A central connects.
+
+        Raises:
+            ConnectionRefusedError: With ``refuse_connections``.
+        """
+        if self.refuse_connections:
+            raise ConnectionRefusedError("the simulated device refuses connections")
+        self.connected = True
+        self.connections += 1
+
+    def disconnect(self) -> None:
+        """The central disconnects (indications stop)."""
+        if self.connected:
+            self.connected = False
+            self.disconnections += 1
+        self._subscriber = None
+
+    def drop_link(self) -> None:
+        """The radio link breaks (the device resets, or goes out of range): the client sees a disconnection."""
+        callback, self.on_link_lost = self.on_link_lost, None
+        self.disconnect()
+        if callback is not None:
+            callback()
+
+    def subscribe(self, callback: Indication) -> None:
+        """The central turns indications on (writes ``02 00`` to the CCCD)."""
+        self._subscriber = callback
+
+    def unsubscribe(self) -> None:
+        """The central turns indications off."""
+        self._subscriber = None
+
+    def write(self, data: bytes) -> None:
+        """The central writes to ``00009c40-…``; complete ``0x7010`` frames start the set-up."""
+        self.writes.append(bytes(data))
+        for frame in self._reader.push(bytes(data)):
+            self.frames.append(frame)
+            if frame.command == CMD_SET_WIFI:
+                self._on_set_wifi(frame)
+            else:
+                _LOGGER.debug("Simulated device ignores command 0x%04x", frame.command)
+
+    def _on_set_wifi(self, frame: WireFrame) -> None:
+        try:
+            items = dict(ttlv_items(frame.payload))
+        except ValueError:
+            _LOGGER.debug("Simulated device got a 0x7010 that is not TTLV")
+            return
+        ssid, password = items.get(1), items.get(2, b"")
+        if not isinstance(ssid, bytes) or not isinstance(password, bytes):
+            _LOGGER.debug("Simulated device got a 0x7010 without a binary SSID and password")
+            return
+        self._spawn(self._provision(frame.packet_id, ssid.decode(errors="replace"), password.decode(errors="replace")))
+
+    async def _provision(self, packet_id: int, ssid: str, password: str) -> None:
+        await asyncio.sleep(self.reply_delay)
+        joins = self.setup_mode and (not self.networks or self.networks.get(ssid) == password)
+        if self.answers:
+            for raw in self.before_reply:
+                self._indicate(raw)
+            payload = self._reply(joins) if self.setup_mode else b""
+            self._indicate(build_frame(packet_id, CMD_SET_WIFI_REPLY, payload))
+        if not joins:
+            return
+        self.wifi_ssid = ssid
+        await asyncio.sleep(self.join_delay)
+        if self.reaches_cloud:
+            self.reach_cloud()
+
+    def _reply(self, accepted: bool) -> bytes:
+        flag = ttlv_bool(4, accepted) + ttlv_int(5, 30) if self.reply_layout == "captured" else ttlv_bool(6, accepted)
+        if not accepted:
+            return flag
+        return (
+            flag
+            + ttlv_binary(7, self.product_key.encode())
+            + ttlv_binary(8, self.device_key.encode())
+            + ttlv_binary(9, self.binding_code.encode())
+        )
+
+    def _indicate(self, data: bytes) -> None:
+        if self._subscriber is None:
+            _LOGGER.debug("Simulated device has no subscriber for its indication")
+            return
+        size = self.mtu - 3
+        for start in range(0, len(data), size):
+            chunk = data[start : start + size]
+            self.indications.append(chunk)
+            self._subscriber(chunk)
+
+    # ----- the cloud side -----
+
+    def reach_cloud(self) -> None:
+        """Get online and report the binding code (what the device does once on Wi-Fi)."""
+        if self.cloud is not None:
+            self.cloud.report_binding_code(
+                self.product_key, self.device_key, self.binding_code, ttl=self.binding_code_ttl
+            )
+            self.cloud.set_online(self.product_key, self.device_key)
+            if self.bound_elsewhere_by is not None:
+                self.bind_elsewhere(self.bound_elsewhere_by)
+        self.reached_cloud.set()
+
+    def bind_elsewhere(self, uid: str) -> None:
+        """Another user binds the device with its binding code in another app.
+
+        Raises:
+            KeyError: Without a cloud, or for an unknown user.
+        """
+        if self.cloud is None or uid not in self.cloud.state.users:
+            raise KeyError(uid)
+        state = self.cloud.state
+        others = state.bindings_of_device(self.product_key, self.device_key)
+        state.bindings.append(
+            Binding(
+                uid=uid,
+                pk=self.product_key,
+                dk=self.device_key,
+                auth_key=others[0].auth_key if others else new_auth_key(),
+                binding_type=BINDING_TYPE_WIFI,
+                name=state.devices[self.product_key, self.device_key].name,
+                bound_at=self.cloud.now(),
+                binding_code=self.binding_code,
+            )
+        )
+
+    # ----- lifecycle -----
+
+    def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def close(self) -> None:
+        """Stop whatever it is still doing (a pending reply or join)."""
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self.disconnect()
