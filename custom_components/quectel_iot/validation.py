@@ -227,13 +227,13 @@ def wifi_password(value: Any) -> str:
 
 def provision_timeout(value: Any) -> int:
     """Seconds to wait for a device to reach the cloud after it took its Wi-Fi settings."""
-    bounds = {"min": str(PROVISION_TIMEOUT_MIN), "max": str(PROVISION_TIMEOUT_MAX)}
+    refusal = FieldInvalid("invalid_timeout", min=str(PROVISION_TIMEOUT_MIN), max=str(PROVISION_TIMEOUT_MAX))
     try:
         number = _whole_number(value, "invalid_timeout")
     except FieldInvalid:
-        raise FieldInvalid("invalid_timeout", **bounds) from None
+        raise refusal from None
     if not PROVISION_TIMEOUT_MIN <= number <= PROVISION_TIMEOUT_MAX:
-        raise FieldInvalid("invalid_timeout", **bounds)
+        raise refusal
     return number
 
 
