@@ -10,6 +10,8 @@ and then removed. Kinds:
 * ``malformed_json``: HTTP 200 with the truncated body ``{"code": 200, "data": ``.
 * ``empty_body``: HTTP 200 with an empty body.
 * ``drop``: close the TCP connection without any response (the client sees a disconnect).
+* ``lost_response``: handle the request normally (the cloud acts on it), then close the connection instead of
+  answering: a response lost on the wire, the case that makes a bind ambiguous.
 * ``code``: HTTP 200 and the envelope with business ``code`` (its published message unless ``msg`` is given).
 """
 
@@ -30,7 +32,9 @@ if TYPE_CHECKING:
 
     from aiohttp.typedefs import Handler, Middleware
 
-type FaultKind = Literal["latency", "http_status", "html", "malformed_json", "empty_body", "drop", "code"]
+type FaultKind = Literal[
+    "latency", "http_status", "html", "malformed_json", "empty_body", "drop", "lost_response", "code"
+]
 """The fault kinds."""
 
 FAULT_KINDS: Final[tuple[str, ...]] = get_args(FaultKind.__value__)
@@ -226,7 +230,9 @@ async def apply_fault(fault: Fault, request: web.Request, handler: Handler) -> w
     if fault.kind == "latency":
         await asyncio.sleep(fault.delay)
         return await handler(request)
-    if fault.kind == "drop":
+    if fault.kind == "lost_response":
+        await handler(request)
+    if fault.kind in {"drop", "lost_response"}:
         # Abort the socket (no bytes written). aiohttp then fails to write the response below, notices the lost
         # connection and stops quietly.
         transport = request.transport

@@ -16,7 +16,7 @@ from homeassistant.components import bluetooth
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr
 
-from .api import DeviceType, QuecApiError, QuecError, QuecTimeoutError, WifiBindResult
+from .api import DeviceType, QuecApiError, QuecConnectionError, QuecError, WifiBindResult
 from .api.ble_provisioning import provision_wifi
 from .bind_requests import wifi_bind_request
 from .const import ATTR_BINDING_CODE, ATTR_DEVICE_KEY, ATTR_PRODUCT_KEY, DOMAIN, LOGGER
@@ -170,11 +170,12 @@ class QuecAccount:
             except QuecApiError as err:
                 if err.code != CODE_NOT_REPORTED:
                     raise
-            except QuecTimeoutError:
+            except QuecConnectionError:
+                # No answer (timeout, lost connection, garbled reply): the cloud may have bound it all the same.
                 bound = await self._bound_here(request)
                 if bound is not None:
                     return bound
-                LOGGER.debug("A Wi-Fi bind timed out and the device list does not have the device: asking again")
+                LOGGER.debug("A Wi-Fi bind got no answer and the device list does not have the device: asking again")
             if loop.time() + POLL_INTERVAL > deadline:
                 raise HomeAssistantError(
                     translation_domain=DOMAIN,

@@ -13,11 +13,14 @@ from quectel_simulator import CloudSimulator, Fault, FaultSet, RecordedRequest
 from tests.simulator.helpers import (
     BIND_WIFI,
     DEMO_PASSWORD,
+    DEMO_UID,
     DEVICE_LIST,
     EMAIL_LOGIN,
     FAMILY_MODE,
     SECRET,
     USER_INFO,
+    WIFI_DK,
+    WIFI_PK,
     Cloud,
     email_login_params,
     wifi_body,
@@ -89,6 +92,19 @@ async def test_fault_drop(sim: CloudSimulator) -> None:
     assert dropped.response_code is None
     assert dropped.http_status is None
     assert answered.fault is None
+
+
+async def test_fault_lost_response_acts_then_drops(cloud: Cloud, sim: CloudSimulator) -> None:
+    # The cloud binds the device, but the answer never arrives: what makes a bind ambiguous for a client.
+    sim.faults.add(Fault(kind="lost_response", path="deviceBindingByWifi"))
+    with pytest.raises(aiohttp.ServerDisconnectedError):
+        await cloud.call("POST", BIND_WIFI, token=cloud.token(), json_body=wifi_body())
+    (lost,) = sim.requests
+    assert lost.fault == "lost_response"
+    assert sim.state.binding_of(DEMO_UID, WIFI_PK, WIFI_DK) is not None
+    # Used up: the same bind now gets an answer (already bound to this account).
+    body = await cloud.call("POST", BIND_WIFI, token=cloud.token(), json_body=wifi_body())
+    assert body["code"] != 200
 
 
 async def test_fault_code(cloud: Cloud, sim: CloudSimulator) -> None:
