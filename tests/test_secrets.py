@@ -16,7 +16,8 @@ from typing import Any
 from unittest.mock import patch
 
 import pytest
-from homeassistant.components.bluetooth import async_get_advertisement_callback
+from homeassistant.components.bluetooth import async_get_advertisement_callback, async_register_scanner
+from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.config_entries import SOURCE_BLUETOOTH, SOURCE_REAUTH, SOURCE_RECONFIGURE, SOURCE_USER
 from homeassistant.const import EVENT_LOGGING_CHANGED
 from homeassistant.core import HomeAssistant
@@ -30,6 +31,8 @@ from custom_components.quectel_iot import diagnostics as our_diagnostics
 from custom_components.quectel_iot.api import REGION_BASE_URLS, Region
 from custom_components.quectel_iot.const import DOMAIN
 from quectel_simulator import CloudSimulator, Fault
+from quectel_simulator.ble_device import SimulatedWifiDevice
+from quectel_simulator.ble_scanner import SimulatedBluetoothProxy
 from quectel_simulator.state import Device
 from tests.api.wire import FORM, form_of
 from tests.common import (
@@ -70,6 +73,12 @@ DEVICE_PASSWORD = "Dp8642Xq"
 SHARE_AUTH_KEY = "share-auth-key-9Zq"
 NEARBY_DK = "d0d1d2d3d4d7"
 NEARBY_CODE = "C0FFEE0123456789"
+WIFI_SSID = "Secret-free SSID"
+WIFI_PASSWORD = "wifi-pass-7Kq2-right"
+WRONG_WIFI_PASSWORD = "wifi-pass-8Lr3-wrong"
+ACTION_WIFI_PASSWORD = "wifi-pass-9Ms4-action"
+NEW_DEVICE_DK = "a0b1c2d3e4f7"
+ACTION_DEVICE_DK = "a0b1c2d3e4fa"
 
 # Loggers that might see request data: ours, HA's, aiohttp's and the simulator's; the root logger catches the rest.
 LOGGERS = ("", "homeassistant", "custom_components.quectel_iot", "aiohttp", "quectel_simulator", "asyncio")
@@ -274,6 +283,44 @@ async def test_no_secret_in_logs_diagnostics_reprs_registry_or_errors(  # noqa: 
     assert result["reason"] == "bind_successful"
     await hass.async_block_till_done()
 
+    # --- Wi-Fi set-up of a factory-new device: discovered, a wrong Wi-Fi password, then the right one ---
+    proxy = SimulatedBluetoothProxy()
+    request.addfinalizer(async_register_scanner(hass, proxy))
+    request.addfinalizer(proxy.async_setup())
+    fast_polling = patch("custom_components.quectel_iot.account.POLL_INTERVAL", 0.05)
+    fast_polling.start()
+    request.addfinalizer(fast_polling.stop)
+    new_device = SimulatedWifiDevice(WIFI_PK, NEW_DEVICE_DK, cloud=simulator, networks={WIFI_SSID: WIFI_PASSWORD})
+    proxy.add_device(new_device)
+    await hass.async_block_till_done()
+    (setup,) = [item for item in flow.async_progress_by_handler(DOMAIN) if item["step_id"] == "provision_confirm"]
+    result = evidence.flow(await flow.async_configure(setup["flow_id"], {"config_entry_id": demo.entry_id}))
+    for wifi_password in (WRONG_WIFI_PASSWORD, WIFI_PASSWORD):
+        result = evidence.flow(
+            await flow.async_configure(setup["flow_id"], {"ssid": WIFI_SSID, "wifi_password": wifi_password})
+        )
+        while result["type"] in (FlowResultType.SHOW_PROGRESS, FlowResultType.SHOW_PROGRESS_DONE):
+            await hass.async_block_till_done(wait_background_tasks=True)
+            result = evidence.flow(await flow.async_configure(setup["flow_id"]))
+    assert result["reason"] == "provision_successful"
+    # --- and the provision_wifi action for a second one ---
+    simulator.state.devices[WIFI_PK, ACTION_DEVICE_DK] = Device(pk=WIFI_PK, dk=ACTION_DEVICE_DK, capabilities=3)
+    action_device = SimulatedWifiDevice(WIFI_PK, ACTION_DEVICE_DK, cloud=simulator)
+    proxy.add_device(action_device)
+    await hass.async_block_till_done()
+    wifi_response = await evidence.call(
+        hass,
+        "provision_wifi",
+        {"config_entry_id": demo.entry_id, "address": action_device.address, "ssid": WIFI_SSID,
+         "wifi_password": ACTION_WIFI_PASSWORD},
+    )  # fmt: skip
+    assert wifi_response is not None, evidence.texts[-3:]
+    assert wifi_response["device_key"] == ACTION_DEVICE_DK
+    for device in (new_device, action_device):
+        proxy.remove_device(device)
+        await device.close()
+    await hass.async_block_till_done()
+
     # --- the four actions: successes, cloud refusals and refusals before any request ---
     entry_id = demo.entry_id
     responses = [
@@ -354,11 +401,12 @@ async def test_no_secret_in_logs_diagnostics_reprs_registry_or_errors(  # noqa: 
         BLE_PS, WRONG_PRODUCT_SECRET,
         DISCOVERY_SECRET, NEARBY_SECRET, SERVICE_BLE_SECRET, REFUSED_BLE_SECRET, INVALID_CALL_SECRET, BLE_STORED_SECRET,
         DEVICE_PASSWORD, SHARE_AUTH_KEY,
+        WIFI_PASSWORD, WRONG_WIFI_PASSWORD, ACTION_WIFI_PASSWORD, new_device.binding_code, action_device.binding_code,
     }  # fmt: skip
     for token in simulator.tokens.issued:
         secrets |= {token, token.removeprefix("Bearer ")}
     secrets |= {binding.auth_key for binding in simulator.state.bindings}
-    secrets |= {response["auth_key"] for response in responses if response and response.get("auth_key")}
+    secrets |= {response["auth_key"] for response in [*responses, wifi_response] if response and response.get("auth_key")}
     secrets |= wire
     secrets.discard("")
 
