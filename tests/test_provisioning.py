@@ -8,6 +8,7 @@ simulator, which answers 5460 to ``deviceBindingByWifi`` until then; every bind 
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import AsyncIterator, Callable
 from typing import Any
@@ -20,6 +21,7 @@ from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr
 
+from custom_components.quectel_iot.api.ble_provisioning import provision_wifi
 from custom_components.quectel_iot.const import DOMAIN
 from quectel_simulator import CloudSimulator, Fault
 from quectel_simulator.ble_device import SimulatedWifiDevice
@@ -108,7 +110,7 @@ async def test_discovered_new_device_is_set_up_and_bound(
     binds = simulator.requests_to(BIND_PATH)
     # Asked while the device was still joining (5460), then bound once it had reported its code.
     assert [request.response_code for request in binds][-1] == 200
-    assert set(request.response_code for request in binds[:-1]) <= {5460}
+    assert {request.response_code for request in binds[:-1]} <= {5460}
     assert binds[-1].json["bindingCode"] == device.binding_code
     assert simulator.state.binding_of(DEMO_UID, NEW_PK, NEW_DK) is not None
     registered = dr.async_get(hass).async_get_device_by_identifier((DOMAIN, f"{NEW_PK}_{NEW_DK}"), entry.entry_id)
@@ -241,7 +243,7 @@ async def test_a_bind_that_never_arrived_is_sent_again_after_checking(
     result = await finish_progress(hass, result)
     assert result["reason"] == "provision_successful"
     binds = simulator.requests_to(BIND_PATH)
-    assert [request.fault for request in binds][0] == "drop"
+    assert binds[0].fault == "drop"
     assert binds[-1].response_code == 200
     # Between the lost request and the next one, the device list was read.
     lost_at = simulator.requests.index(binds[0])
@@ -398,3 +400,61 @@ async def test_the_wifi_password_is_in_no_log_line(
     for secret in (PASSWORD, "wrong password here", device.binding_code):
         assert secret not in caplog.text
         assert secret not in repr(result)
+
+
+async def test_wifi_form_checks_before_anything_is_sent(
+    hass: HomeAssistant, simulator: CloudSimulator, proxy: SimulatedBluetoothProxy, new_device: Any
+) -> None:
+    await setup_demo_entry(hass, simulator)
+    device = new_device()
+    flow_id = await start_setup(hass, proxy, device)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {"ssid": "s" * 33, "wifi_password": "p" * 65, "device_name": "n" * 255}
+    )
+    assert result["errors"] == {
+        "ssid": "invalid_ssid",
+        "wifi_password": "invalid_wifi_password",
+        "device_name": "device_name_too_long",
+    }
+    result = await hass.config_entries.flow.async_configure(flow_id, {"ssid": SSID, "device_name": "   "})
+    assert result["errors"] == {"device_name": "invalid_device_name"}
+    assert device.writes == []
+    assert device.connections == 0
+
+
+async def test_action_device_that_never_answers_times_out_in_words(
+    hass: HomeAssistant, simulator: CloudSimulator, proxy: SimulatedBluetoothProxy, new_device: Any
+) -> None:
+    entry = await setup_demo_entry(hass, simulator)
+    device = new_device(answers=False)
+    proxy.add_device(device)
+    await hass.async_block_till_done()
+    quick = functools.partial(provision_wifi, reply_timeout=0.2)
+    with (
+        patch("custom_components.quectel_iot.account.provision_wifi", quick),
+        pytest.raises(HomeAssistantError) as failure,
+    ):
+        await provision(hass, entry, address=device.address, wifi_password=PASSWORD)
+    assert failure.value.translation_key == "ble_timeout"
+    assert failure.value.translation_placeholders["step"] == "reply"
+    assert (device.connections, device.disconnections) == (1, 1)
+
+
+async def test_action_without_a_response_and_a_bad_timeout(
+    hass: HomeAssistant, simulator: CloudSimulator, proxy: SimulatedBluetoothProxy, new_device: Any
+) -> None:
+    entry = await setup_demo_entry(hass, simulator)
+    device = new_device()
+    proxy.add_device(device)
+    await hass.async_block_till_done()
+    with pytest.raises(ServiceValidationError) as info:
+        await provision(hass, entry, address=device.address, timeout=5)
+    assert info.value.translation_placeholders == {"field": "timeout", "min": "10", "max": "600"}
+    assert device.connections == 0
+    await hass.services.async_call(
+        DOMAIN,
+        "provision_wifi",
+        {"config_entry_id": entry.entry_id, "address": device.address, "ssid": SSID, "wifi_password": PASSWORD},
+        blocking=True,
+    )
+    assert simulator.state.binding_of(DEMO_UID, NEW_PK, NEW_DK) is not None

@@ -17,10 +17,10 @@ from unittest.mock import patch
 
 import pytest
 from homeassistant.components.bluetooth import async_get_advertisement_callback, async_register_scanner
-from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.config_entries import SOURCE_BLUETOOTH, SOURCE_REAUTH, SOURCE_RECONFIGURE, SOURCE_USER
 from homeassistant.const import EVENT_LOGGING_CHANGED
 from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
@@ -406,7 +406,9 @@ async def test_no_secret_in_logs_diagnostics_reprs_registry_or_errors(  # noqa: 
     for token in simulator.tokens.issued:
         secrets |= {token, token.removeprefix("Bearer ")}
     secrets |= {binding.auth_key for binding in simulator.state.bindings}
-    secrets |= {response["auth_key"] for response in [*responses, wifi_response] if response and response.get("auth_key")}
+    secrets |= {
+        response["auth_key"] for response in [*responses, wifi_response] if response and response.get("auth_key")
+    }
     secrets |= wire
     secrets.discard("")
 
