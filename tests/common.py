@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+from unittest.mock import patch
 
+from custom_components.quectel_iot.api import REGION_ALTERNATE_URLS, REGION_BASE_URLS, Region
 from custom_components.quectel_iot.const import (
     CONF_ACCOUNT,
     CONF_BASE_URL,
@@ -12,6 +15,9 @@ from custom_components.quectel_iot.const import (
     CONF_USER_DOMAIN,
     CONF_USER_DOMAIN_SECRET,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Mapping, Sequence
 
 DEMO_DOMAIN = "C.DM.90001.1"
 DEMO_SECRET = "NYrvzavymo87KXspmZzDW9LRPdvgrmuGyoVw6AoDVcc4"
@@ -24,6 +30,9 @@ FRIEND_EMAIL = "friend@example.com"
 FRIEND_PASSWORD = "friend1234"
 OTHER_DOMAIN = "E.DM.90002.1"
 OTHER_SECRET = "zCKRqE9g3YPh1UaLRbfESqspKLAFFpGmECZRXuzZE3rm"
+OTHER_UID = "C2001"
+OTHER_EMAIL = "other@example.com"
+OTHER_PASSWORD = "other1234"
 DISABLED_DOMAIN = "C.DM.90003.1"
 
 BLE_PK = "p11blee"
@@ -39,6 +48,25 @@ WIFI_CODE = "0123456789ABCDEF"
 CELL_PK = "p11cell"
 CELL_DK_FREE = "c0ffee000002"
 CELL_DK_BOUND = "c0ffee000001"
+
+
+# Names of the simulator's extra listeners in the region tests (the cloud's host names they stand in for).
+EU_ALT_HOST = "iot-api.quecteleu.com"
+NA_HOST = "iot-api.landecia.com"
+
+
+@contextmanager
+def known_hosts(hosts: Mapping[Region, Sequence[str]]) -> Iterator[None]:
+    """Make ``hosts`` the only hosts of the cloud while active: per data center, the first is its documented host and
+    the rest its alternates; data centers not named have none. The one place tests point the regions at loopback
+    (the documented and the alternate tables together, so no sign-in ever tries a real host)."""
+    documented = {region: urls[0] for region, urls in hosts.items()}
+    alternates = {region: tuple(urls[1:]) for region, urls in hosts.items()}
+    with (
+        patch.dict(REGION_BASE_URLS, documented, clear=True),
+        patch.dict(REGION_ALTERNATE_URLS, alternates, clear=True),
+    ):
+        yield
 
 
 def user_input(**overrides: Any) -> dict[str, Any]:

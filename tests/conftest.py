@@ -8,8 +8,10 @@ import aiohttp
 import pytest
 
 # Import our package before phcc's testing_config puts its own custom_components first on sys.path.
+from custom_components.quectel_iot.api import Region
 from custom_components.quectel_iot.const import DOMAIN  # noqa: F401
 from quectel_simulator import CloudSimulator
+from tests.common import EU_ALT_HOST, NA_HOST, OTHER_DOMAIN, known_hosts
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -39,3 +41,17 @@ async def session() -> AsyncIterator[aiohttp.ClientSession]:
     """A plain aiohttp session for tests of the HA-free API layer."""
     async with aiohttp.ClientSession() as client_session:
         yield client_session
+
+
+@pytest.fixture
+async def cloud_hosts(simulator: CloudSimulator) -> AsyncIterator[CloudSimulator]:
+    """The cloud's known hosts on loopback, for region ``auto`` and the explicit regions.
+
+    Europe's documented host is the simulator's primary listener (the demo domain ``C.DM.90001.1``), its alternate a
+    second listener (``EU_ALT_HOST``) that alone serves ``E.DM.90002.1``; North America's one host (``NA_HOST``) serves
+    no user domain; China has no host. A listener answers 5015 to a user domain it does not serve.
+    """
+    eu_alt = await simulator.start_host(EU_ALT_HOST, [OTHER_DOMAIN])
+    north_america = await simulator.start_host(NA_HOST, [])
+    with known_hosts({Region.EUROPE: (simulator.url, eu_alt), Region.NORTH_AMERICA: (north_america,)}):
+        yield simulator

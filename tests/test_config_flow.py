@@ -11,7 +11,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.quectel_iot.api import REGION_BASE_URLS, Region, TokenPair
+from custom_components.quectel_iot.api import Region, TokenPair
 from custom_components.quectel_iot.const import CONF_TOKENS, DOMAIN
 from quectel_simulator import CloudSimulator, Fault
 from tests.api.wire import form_of
@@ -24,6 +24,7 @@ from tests.common import (
     FRIEND_EMAIL,
     FRIEND_PASSWORD,
     entry_data,
+    known_hosts,
     setup_demo_entry,
     user_input,
 )
@@ -81,10 +82,12 @@ async def test_phone_account_with_country_prefix(hass: HomeAssistant, simulator:
 
 async def test_region_without_custom_step(hass: HomeAssistant, simulator: CloudSimulator) -> None:
     result = await _start(hass)
-    with patch.dict(REGION_BASE_URLS, {Region.EUROPE: simulator.url}):
+    with known_hosts({Region.EUROPE: (simulator.url,)}):
         result = await hass.config_entries.flow.async_configure(result["flow_id"], user_input(region="europe"))
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert "base_url" not in result["data"]
+    # The host that signed the account in is kept (since region auto); the region stays the user's choice.
+    assert result["data"]["base_url"] == simulator.url
+    assert result["data"]["data_center"] == "europe"
     assert result["data"]["region"] == "europe"
 
 
@@ -127,7 +130,7 @@ async def test_login_errors_then_recovery(
 
 async def test_errors_on_the_user_step_keep_input(hass: HomeAssistant, simulator: CloudSimulator) -> None:
     result = await _start(hass)
-    with patch.dict(REGION_BASE_URLS, {Region.EUROPE: simulator.url}):
+    with known_hosts({Region.EUROPE: (simulator.url,)}):
         result = await hass.config_entries.flow.async_configure(
             result["flow_id"], user_input(region="europe", password="wrong-pass")
         )
@@ -245,13 +248,14 @@ async def test_reconfigure(hass: HomeAssistant, simulator: CloudSimulator) -> No
 async def test_reconfigure_to_a_region_and_wrong_account(hass: HomeAssistant, simulator: CloudSimulator) -> None:
     entry = await setup_demo_entry(hass, simulator)
     result = await entry.start_reconfigure_flow(hass)
-    with patch.dict(REGION_BASE_URLS, {Region.CHINA: simulator.url}):
+    with known_hosts({Region.CHINA: (simulator.url,)}):
         result = await hass.config_entries.flow.async_configure(
             result["flow_id"], {"region": "china", "user_domain_secret": DEMO_SECRET}
         )
     assert result["reason"] == "reconfigure_successful"
     assert entry.data["region"] == "china"
-    assert entry.data["base_url"] is None
+    # The host found in the new region is kept (it was None before region auto: the region's documented host).
+    assert (entry.data["base_url"], entry.data["data_center"]) == (simulator.url, "china")
 
     other = MockConfigEntry(
         domain=DOMAIN, title="x", data=entry_data(simulator.url, account=FRIEND_EMAIL, password=FRIEND_PASSWORD),

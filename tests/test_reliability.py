@@ -24,7 +24,6 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr
 
 from custom_components.quectel_iot.api import (
-    REGION_BASE_URLS,
     EmailCredentials,
     QuecAuthenticationError,
     QuecCloudClient,
@@ -52,6 +51,7 @@ from tests.common import (
     WIFI_CODE,
     WIFI_DK,
     WIFI_PK,
+    known_hosts,
     setup_demo_entry,
     user_input,
 )
@@ -109,7 +109,11 @@ def fast_client(request: pytest.FixtureRequest) -> Any:
     params = getattr(request.node, "callspec", None)
     timeout = REQUEST_TIMEOUT if params is not None and params.params.get("name") == "timeout" else 10.0
     fast = partial(QuecCloudClient, request_timeout=timeout, retry_backoff=0.01)
-    with patch("custom_components.quectel_iot.login.QuecCloudClient", fast):
+    with (
+        patch("custom_components.quectel_iot.login.QuecCloudClient", fast),
+        # The flows' sign-in has a timeout of its own.
+        patch("custom_components.quectel_iot.login.SIGN_IN_REQUEST_TIMEOUT", timeout),
+    ):
         yield
 
 
@@ -398,7 +402,7 @@ async def test_config_flow_fault_is_a_form_error_after_one_login(
 ) -> None:
     simulator.faults.add(fault(name, "emailPwdLogin"))
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-    with patch.dict(REGION_BASE_URLS, {Region.EUROPE: simulator.url}):
+    with known_hosts({Region.EUROPE: (simulator.url,)}):
         result = await hass.config_entries.flow.async_configure(result["flow_id"], user_input(region="europe"))
     await settle(name)
     assert_form_error(result, "user", FLOW_ERRORS[name])

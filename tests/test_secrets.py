@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import traceback
+from contextlib import ExitStack
 from typing import Any
 from unittest.mock import patch
 
@@ -28,7 +29,7 @@ from pytest_homeassistant_custom_component.components import diagnostics as diag
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.quectel_iot import diagnostics as our_diagnostics
-from custom_components.quectel_iot.api import REGION_BASE_URLS, Region
+from custom_components.quectel_iot.api import Region
 from custom_components.quectel_iot.const import DOMAIN
 from quectel_simulator import CloudSimulator, Fault
 from quectel_simulator.ble_device import SimulatedWifiDevice
@@ -54,6 +55,7 @@ from tests.common import (
     WIFI_CODE,
     WIFI_DK,
     WIFI_PK,
+    known_hosts,
     user_input,
 )
 from tests.test_bluetooth import service_info
@@ -187,8 +189,8 @@ async def test_no_secret_in_logs_diagnostics_reprs_registry_or_errors(  # noqa: 
 ) -> None:
     evidence = Evidence()
     flow = hass.config_entries.flow
-    europe = patch.dict(REGION_BASE_URLS, {Region.EUROPE: simulator.url})
-    request.addfinalizer(europe.stop)
+    europe = ExitStack()
+    request.addfinalizer(europe.close)
     wire: set[str] = set()
 
     # --- config flow: a wrong password, then the account (email, custom endpoint) ---
@@ -201,7 +203,7 @@ async def test_no_secret_in_logs_diagnostics_reprs_registry_or_errors(  # noqa: 
     result = evidence.flow(await flow.async_configure(result["flow_id"], {"base_url": simulator.url}))
     demo = result["result"]
     # --- config flow: a phone account on a region (whose URL is the simulator's for this test) ---
-    europe.start()
+    europe.enter_context(known_hosts({Region.EUROPE: (simulator.url,)}))
     result = evidence.flow(await flow.async_init(DOMAIN, context={"source": SOURCE_USER}))
     result = evidence.flow(
         await flow.async_configure(

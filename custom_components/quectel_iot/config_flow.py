@@ -21,6 +21,7 @@ from homeassistant.helpers.selector import (
 from yarl import URL
 
 from .api import (
+    HostDiscovery,
     QuecAdvertisement,
     QuecAuthenticationError,
     QuecConnectionError,
@@ -29,7 +30,6 @@ from .api import (
     QuecResponseError,
     QuecUserDomainError,
     Region,
-    TokenPair,
     parse_advertisement,
 )
 from .ble_binding import account_selector, async_bind_from_form, bind_schema, known_product_secret
@@ -38,6 +38,7 @@ from .const import (
     ATTR_PRODUCT_SECRET,
     CONF_ACCOUNT,
     CONF_BASE_URL,
+    CONF_DATA_CENTER,
     CONF_INTERNATIONAL_CODE,
     CONF_REGION,
     CONF_TOKENS,
@@ -49,7 +50,7 @@ from .const import (
 )
 from .devices import is_in_registry
 from .errors import wait_minutes
-from .login import account_title, account_unique_id, build_client, normalize_account
+from .login import account_title, account_unique_id, async_sign_in, normalize_account
 from .nearby import NearbyDevice, device_label, needs_wifi
 from .options_flow import QuecOptionsFlow
 from .provision_flow import WifiSetupSteps
@@ -71,7 +72,7 @@ _URL_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
 
 USER_SCHEMA = vol.Schema(
     {
-        vol.Required(CONF_REGION, default=Region.EUROPE.value): _REGION_SELECTOR,
+        vol.Required(CONF_REGION, default=Region.AUTO.value): _REGION_SELECTOR,
         vol.Required(CONF_USER_DOMAIN): TextSelector(),
         vol.Required(CONF_USER_DOMAIN_SECRET): TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD)),
         vol.Required(CONF_ACCOUNT): TextSelector(TextSelectorConfig(autocomplete="username")),
@@ -101,21 +102,18 @@ def is_valid_base_url(value: str) -> bool:
 
 @dataclass(slots=True)
 class LoginOutcome:
-    """A login attempt: tokens on success, otherwise a form error key and its placeholders."""
+    """A login attempt: the host that signed the account in, otherwise a form error key and its placeholders."""
 
-    tokens: TokenPair | None = None
-    uid: str = ""
+    found: HostDiscovery | None = None
     error: str | None = None
     placeholders: dict[str, str] = field(default_factory=dict)
 
 
-async def _try_login(flow: ConfigFlow, data: Mapping[str, Any]) -> LoginOutcome:
-    """Log in with fresh credentials and map every failure to one of the form's error keys."""
-    client = build_client(flow.hass, {**data, CONF_TOKENS: None})
+async def _try_login(flow: ConfigFlow, data: Mapping[str, Any], *, discover: bool = True) -> LoginOutcome:
+    """Log in with fresh credentials (see ``login.async_sign_in``); map every failure to a form error key."""
     custom = data.get(CONF_REGION) == Region.CUSTOM
     try:
-        tokens = await client.login()
-        uid = tokens.uid or (await client.get_user_info()).uid
+        found = await async_sign_in(flow.hass, data, discover=discover)
     except QuecUserDomainError:
         return LoginOutcome(error="invalid_user_domain")
     except QuecAuthenticationError:
@@ -135,7 +133,16 @@ async def _try_login(flow: ConfigFlow, data: Mapping[str, Any]) -> LoginOutcome:
     except Exception:
         LOGGER.exception("Unexpected error while logging in")
         return LoginOutcome(error="unknown")
-    return LoginOutcome(tokens=tokens, uid=uid)
+    return LoginOutcome(found=found)
+
+
+def _found_data(found: HostDiscovery) -> dict[str, Any]:
+    """What an entry keeps of a sign-in: the host that answered, its data center and the tokens."""
+    return {
+        CONF_BASE_URL: found.base_url,
+        CONF_DATA_CENTER: found.data_center.value,
+        CONF_TOKENS: found.tokens.as_dict(),
+    }
 
 
 def _placeholders(outcome: LoginOutcome | None = None) -> dict[str, str]:
@@ -180,8 +187,8 @@ class QuecConfigFlow(WifiSetupSteps, ConfigFlow, domain=DOMAIN):
                 if user_input[CONF_REGION] == Region.CUSTOM:
                     return await self.async_step_custom_endpoint()
                 outcome = await _try_login(self, self._user_input)
-                if outcome.tokens is not None:
-                    return await self._async_create_account(outcome)
+                if outcome.found is not None:
+                    return await self._async_create_account(outcome.found)
                 errors["base"] = str(outcome.error)
         return self.async_show_form(
             step_id="user",
@@ -201,8 +208,8 @@ class QuecConfigFlow(WifiSetupSteps, ConfigFlow, domain=DOMAIN):
             else:
                 self._user_input[CONF_BASE_URL] = base_url
                 outcome = await _try_login(self, self._user_input)
-                if outcome.tokens is not None:
-                    return await self._async_create_account(outcome)
+                if outcome.found is not None:
+                    return await self._async_create_account(outcome.found)
                 errors["base"] = str(outcome.error)
         return self.async_show_form(
             step_id="custom_endpoint",
@@ -211,12 +218,17 @@ class QuecConfigFlow(WifiSetupSteps, ConfigFlow, domain=DOMAIN):
             description_placeholders=_placeholders(outcome),
         )
 
-    async def _async_create_account(self, outcome: LoginOutcome) -> ConfigFlowResult:
-        assert outcome.tokens is not None
-        await self.async_set_unique_id(account_unique_id(self._user_input[CONF_USER_DOMAIN], outcome.uid))
+    async def _async_create_account(self, found: HostDiscovery) -> ConfigFlowResult:
+        await self.async_set_unique_id(account_unique_id(self._user_input[CONF_USER_DOMAIN], found.uid))
         self._abort_if_unique_id_configured()
-        data = {**self._user_input, CONF_TOKENS: outcome.tokens.as_dict()}
-        return self.async_create_entry(title=account_title(data), data=data)
+        data = {**self._user_input, **_found_data(found)}
+        # The success text (config.create_entry.<data center>) says where the account was found.
+        return self.async_create_entry(
+            title=account_title(data),
+            data=data,
+            description=found.data_center.value,
+            description_placeholders={"host": URL(found.base_url).host_port_subcomponent or found.base_url},
+        )
 
     async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
         """The cloud rejected the stored credentials."""
@@ -228,11 +240,11 @@ class QuecConfigFlow(WifiSetupSteps, ConfigFlow, domain=DOMAIN):
         errors: dict[str, str] = {}
         outcome: LoginOutcome | None = None
         if user_input is not None:
-            outcome = await _try_login(self, {**entry.data, CONF_PASSWORD: user_input[CONF_PASSWORD]})
-            if outcome.tokens is not None:
-                return await self._async_update_account(
-                    entry, {CONF_PASSWORD: user_input[CONF_PASSWORD]}, outcome.uid, outcome.tokens
-                )
+            updates = {CONF_PASSWORD: user_input[CONF_PASSWORD]}
+            # At the entry's own host: the account lives there.
+            outcome = await _try_login(self, {**entry.data, **updates}, discover=False)
+            if outcome.found is not None:
+                return await self._async_update_account(entry, updates, outcome.found)
             errors["base"] = str(outcome.error)
         return self.async_show_form(
             step_id="reauth_confirm",
@@ -252,14 +264,19 @@ class QuecConfigFlow(WifiSetupSteps, ConfigFlow, domain=DOMAIN):
             if custom and not is_valid_base_url(base_url):
                 errors[CONF_BASE_URL] = "invalid_base_url"
             else:
-                updates = {
+                updates: dict[str, Any] = {
                     CONF_REGION: user_input[CONF_REGION],
-                    CONF_BASE_URL: base_url if custom else None,
                     CONF_USER_DOMAIN_SECRET: user_input[CONF_USER_DOMAIN_SECRET],
                 }
-                outcome = await _try_login(self, {**entry.data, **updates})
-                if outcome.tokens is not None:
-                    return await self._async_update_account(entry, updates, outcome.uid, outcome.tokens)
+                if custom:
+                    updates[CONF_BASE_URL] = base_url
+                # Another region is looked for anew; the same one signs in at the entry's own host.
+                discover = custom or user_input[CONF_REGION] != entry.data[CONF_REGION]
+                outcome = await _try_login(self, {**entry.data, **updates}, discover=discover)
+                if outcome.found is not None:
+                    if discover:
+                        updates.update(_found_data(outcome.found))
+                    return await self._async_update_account(entry, updates, outcome.found)
                 errors["base"] = str(outcome.error)
         suggested = user_input or {
             CONF_REGION: entry.data[CONF_REGION],
@@ -273,13 +290,13 @@ class QuecConfigFlow(WifiSetupSteps, ConfigFlow, domain=DOMAIN):
         )
 
     async def _async_update_account(
-        self, entry: QuecConfigEntry, updates: dict[str, Any], uid: str, tokens: TokenPair
+        self, entry: QuecConfigEntry, updates: dict[str, Any], found: HostDiscovery
     ) -> ConfigFlowResult:
         """Reauth and reconfigure must land on the same account, then save and reload."""
-        await self.async_set_unique_id(account_unique_id(entry.data[CONF_USER_DOMAIN], uid))
+        await self.async_set_unique_id(account_unique_id(entry.data[CONF_USER_DOMAIN], found.uid))
         self._abort_if_unique_id_mismatch(reason="wrong_account")
         # Aborts with reauth_successful or reconfigure_successful, after its source.
-        return self.async_update_reload_and_abort(entry, data_updates={**updates, CONF_TOKENS: tokens.as_dict()})
+        return self.async_update_reload_and_abort(entry, data_updates={**updates, CONF_TOKENS: found.tokens.as_dict()})
 
     # --- Bluetooth discovery: a nearby device to bind into an account (never binds without the user) ---------------
 

@@ -12,6 +12,8 @@ MANUFACTURER: Final = "Quectel"
 # Config entry data (the connection); the password is kept so an expired session can log in again without reauth.
 CONF_REGION: Final = "region"
 CONF_BASE_URL: Final = "base_url"
+# The data center of the host that signed the account in (the region choice may be "auto").
+CONF_DATA_CENTER: Final = "data_center"
 CONF_USER_DOMAIN: Final = "user_domain"
 CONF_USER_DOMAIN_SECRET: Final = "user_domain_secret"  # noqa: S105 - a key name
 CONF_ACCOUNT: Final = "account"

@@ -1,17 +1,32 @@
-"""Turning config entry data into an account: credentials, title, unique id and a client."""
+"""Turning config entry data into an account: credentials, title, unique id, the sign-in and a client.
+
+An entry stores the region the user chose (``auto``, a data center, or ``custom``) and, since region ``auto``, the
+host that signed the account in (``base_url``) with its data center. Entries made before keep only their region:
+they talk to that region's documented host, as they always did.
+"""
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from homeassistant.const import CONF_PASSWORD
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
-from .api import Credentials, EmailCredentials, PhoneCredentials, QuecCloudClient, Region, TokenPair
+from .api import (
+    REGION_BASE_URLS,
+    Credentials,
+    EmailCredentials,
+    PhoneCredentials,
+    QuecCloudClient,
+    Region,
+    TokenPair,
+    discover_host,
+)
 from .const import (
     CONF_ACCOUNT,
     CONF_BASE_URL,
+    CONF_DATA_CENTER,
     CONF_INTERNATIONAL_CODE,
     CONF_REGION,
     CONF_TOKENS,
@@ -25,7 +40,15 @@ if TYPE_CHECKING:
 
     from homeassistant.core import HomeAssistant
 
+    from .api import HostDiscovery
     from .api.client import TokensCallback
+
+# Seconds a sign-in waits for each host. A login is one small POST that the cloud answers within a second or two even
+# across continents (a TLS handshake from Europe to Shanghai is about four round trips of ~250 ms), so 10 s is ample
+# for a slow link; and it bounds "auto" over hosts that swallow packets (a firewall) at about a minute for its six
+# hosts, where the client's usual 20 s would keep the form waiting two. Unreachable hosts (no DNS name, connection
+# refused) fail at once, so this matters only for silent ones.
+SIGN_IN_REQUEST_TIMEOUT: Final = 10.0
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[0-9][0-9 \-]{3,19}$")
@@ -90,18 +113,53 @@ def account_unique_id(user_domain: str, uid: str) -> str:
     return f"{user_domain}:{uid}".lower()
 
 
+def data_center_of(data: Mapping[str, Any]) -> Region:
+    """The data center an entry talks to: the one its host belongs to, else (older entries) its region."""
+    return Region(data.get(CONF_DATA_CENTER) or data[CONF_REGION])
+
+
+def entry_base_url(data: Mapping[str, Any]) -> str:
+    """The host an entry talks to: the one that signed it in, else (older entries) its region's documented host."""
+    return str(data.get(CONF_BASE_URL) or REGION_BASE_URLS[data_center_of(data)])
+
+
+async def async_sign_in(hass: HomeAssistant, data: Mapping[str, Any], *, discover: bool) -> HostDiscovery:
+    """Log in with the credentials in ``data``, always anew (the stored tokens are not used).
+
+    With ``discover``, the region's hosts are tried in turn (every known host for ``auto``; a data center's
+    documented host, then its alternates); otherwise only the entry's own host (reauth, and a reconfigure that keeps
+    the region). ``custom`` is always its base URL alone. See ``api.discovery.discover_host`` for when it moves on.
+    """
+    session = async_get_clientsession(hass)
+    region = Region(data[CONF_REGION])
+    base_url: str | None = None
+    if region is Region.CUSTOM:
+        base_url = str(data[CONF_BASE_URL])
+    elif not discover:
+        # One URL to try: the entry's own host (the data center it belongs to is already stored).
+        region, base_url = Region.CUSTOM, entry_base_url(data)
+    return await discover_host(
+        session,
+        user_domain=str(data[CONF_USER_DOMAIN]),
+        user_domain_secret=str(data[CONF_USER_DOMAIN_SECRET]),
+        credentials=credentials_from_data(data),
+        region=region,
+        base_url=base_url,
+        request_timeout=SIGN_IN_REQUEST_TIMEOUT,
+    )
+
+
 def build_client(
     hass: HomeAssistant, data: Mapping[str, Any], *, on_tokens_updated: TokensCallback | None = None
 ) -> QuecCloudClient:
-    """A client on Home Assistant's shared session (TLS verification on), from entry or flow data."""
+    """A client on Home Assistant's shared session (TLS verification on), from entry data, at the entry's host."""
     stored_tokens = data.get(CONF_TOKENS)
-    region = Region(data[CONF_REGION])
     return QuecCloudClient(
         async_get_clientsession(hass),
         user_domain=str(data[CONF_USER_DOMAIN]),
         user_domain_secret=str(data[CONF_USER_DOMAIN_SECRET]),
-        region=region,
-        base_url=data.get(CONF_BASE_URL) if region is Region.CUSTOM else None,
+        region=data_center_of(data),
+        base_url=entry_base_url(data),
         credentials=credentials_from_data(data),
         tokens=TokenPair.from_dict(stored_tokens) if stored_tokens else None,
         on_tokens_updated=on_tokens_updated,
