@@ -1,4 +1,5 @@
-"""unbind_device, accept_share, revoke_share and list_shares through hass.services.async_call, against the simulator."""
+"""unbind_device, accept_share, revoke_share, list_shares and leave_share through hass.services.async_call, against the
+simulator."""
 
 from __future__ import annotations
 
@@ -156,6 +157,84 @@ async def test_list_and_revoke_shares(hass: HomeAssistant, simulator: CloudSimul
     assert [share["share_code"] for share in response["shares"]] == [pending]
 
 
+async def test_leave_share(hass: HomeAssistant, simulator: CloudSimulator, entry: Any) -> None:
+    # The demo account holds friend's plug through an accepted share; the last poll listed it with its share code.
+    assert registry_device(hass, entry, WIFI_PK, SHARED_DK) is not None
+    response = await call(
+        hass, "leave_share", {"config_entry_id": entry.entry_id, "product_key": WIFI_PK, "device_key": SHARED_DK}
+    )
+    assert response == {"product_key": WIFI_PK, "device_key": SHARED_DK}
+    # The share code came from the device list already polled: one request, the leave itself.
+    (request,) = simulator.requests
+    assert (request.method, request.path) == ("DELETE", "/v2/binding/enduserapi/shareUserUnshareDevice")
+    assert request.query == {"shareCode": DEMO_SHARE_CODE}
+    assert request.json is None
+    assert simulator.state.share_by_code(DEMO_SHARE_CODE).status == "left"  # type: ignore[union-attr]
+    # The device leaves Home Assistant with the refresh that follows.
+    assert registry_device(hass, entry, WIFI_PK, SHARED_DK) is not None
+    await refresh(hass)
+    assert registry_device(hass, entry, WIFI_PK, SHARED_DK) is None
+    assert [r.path.rsplit("/", 1)[-1] for r in simulator.requests] == ["shareUserUnshareDevice", "userDeviceList"]
+
+
+async def test_leave_a_share_the_last_poll_did_not_list(
+    hass: HomeAssistant, simulator: CloudSimulator, entry: Any
+) -> None:
+    code = simulator.add_share(FRIEND_UID, DEMO_UID, LOCK_PK, LOCK_DK, accepted=True)
+    data = {"config_entry_id": entry.entry_id, "product_key": LOCK_PK, "device_key": LOCK_DK}
+    assert await call(hass, "leave_share", data, response=False) is None
+    # Its share code is read from the cloud's list first.
+    listing, leave = simulator.requests
+    assert listing.path.endswith("/userDeviceList")
+    assert (leave.method, leave.query) == ("DELETE", {"shareCode": code})
+    assert simulator.state.share_by_code(code).status == "left"  # type: ignore[union-attr]
+    await refresh(hass)
+    assert registry_device(hass, entry, LOCK_PK, LOCK_DK) is None
+
+
+@pytest.mark.parametrize(("product_key", "device_key"), [(CELL_PK, CELL_DK_BOUND), (CELL_PK, CELL_DK_FREE)])
+async def test_leave_a_device_not_shared_with_the_account(
+    hass: HomeAssistant, simulator: CloudSimulator, entry: Any, product_key: str, device_key: str
+) -> None:
+    # Owned by the account, or not its device at all: there is no share to leave, and nothing is sent to end one.
+    data = {"config_entry_id": entry.entry_id, "product_key": product_key, "device_key": device_key}
+    with pytest.raises(HomeAssistantError) as info:
+        await call(hass, "leave_share", data)
+    assert not isinstance(info.value, ServiceValidationError)
+    assert info.value.translation_key == "not_shared"
+    assert str(info.value).startswith(
+        f"The device {product_key} / {device_key} is not shared with this account, so there is no share to leave. "
+        "A device the account owns is removed with unbind_device"
+    )
+    assert [r.path.rsplit("/", 1)[-1] for r in simulator.requests] == ["userDeviceList"]
+    assert simulator.requests_to("shareUserUnshareDevice") == []
+    assert simulator.state.binding_of(DEMO_UID, CELL_PK, CELL_DK_BOUND) is not None
+
+
+async def test_leave_a_share_that_ended_since_the_last_poll(
+    hass: HomeAssistant, simulator: CloudSimulator, entry: Any
+) -> None:
+    simulator.state.share_by_code(DEMO_SHARE_CODE).status = "revoked"  # type: ignore[union-attr]
+    data = {"config_entry_id": entry.entry_id, "product_key": WIFI_PK, "device_key": SHARED_DK}
+    with pytest.raises(HomeAssistantError, match="already ended") as info:
+        await call(hass, "leave_share", data)
+    assert info.value.translation_key == "cloud_error_5142"
+    assert len(simulator.requests) == 1
+
+
+async def test_a_not_found_answer_of_the_cloud_stays_the_clouds(
+    hass: HomeAssistant, simulator: CloudSimulator, entry: Any
+) -> None:
+    simulator.add_share(FRIEND_UID, DEMO_UID, LOCK_PK, LOCK_DK, accepted=True)
+    simulator.faults.add(Fault(kind="code", code=5052, path="shareUserUnshareDevice"))
+    data = {"config_entry_id": entry.entry_id, "product_key": LOCK_PK, "device_key": LOCK_DK}
+    with pytest.raises(HomeAssistantError) as info:
+        await call(hass, "leave_share", data)
+    # The cloud's own "not found" (with its code) stays its refusal, in its words; not_shared is for no share found.
+    assert info.value.translation_key == "cloud_error_5052"
+    assert len(simulator.requests_to("shareUserUnshareDevice")) == 1
+
+
 async def test_responses_only_when_asked(hass: HomeAssistant, simulator: CloudSimulator, entry: Any) -> None:
     code = simulator.add_share(FRIEND_UID, DEMO_UID, LOCK_PK, LOCK_DK)
     mine = simulator.add_share(DEMO_UID, FRIEND_UID, CELL_PK, CELL_DK_BOUND)
@@ -197,6 +276,7 @@ DEVICE = {"product_key": CELL_PK, "device_key": CELL_DK_BOUND}
         ("accept_share", {"share_code": "abc"}),
         ("revoke_share", {"share_code": "abc"}),
         ("list_shares", DEVICE),
+        ("leave_share", DEVICE),
     ],
 )
 async def test_unknown_and_unloaded_entries(

@@ -62,6 +62,7 @@ SERVICES = (
     "accept_share",
     "revoke_share",
     "list_shares",
+    "leave_share",
     "provision_wifi",
 )
 ENTRY = "<the loaded entry>"  # replaced by the real entry id where a test has one
@@ -161,6 +162,7 @@ DEVICES: dict[str, list[tuple[str, str, str | None]]] = {
     "share_device": [(CELL_PK, CELL_DK_BOUND, None)],
     "unbind_device": [(CELL_PK, CELL_DK_BOUND, None), (CELL_PK, CELL_DK_FREE, None), (WIFI_PK, WIFI_DK, None)],
     "list_shares": [(CELL_PK, CELL_DK_BOUND, None), (WIFI_PK, WIFI_DK, None)],
+    "leave_share": [(WIFI_PK, "a0b1c2d3e4f8", None), (CELL_PK, CELL_DK_BOUND, None)],
 }  # fmt: skip
 FIELDS = {name: st.one_of(plausible, NASTY, ANY_VALUE) for name, plausible in PLAUSIBLE.items()}
 _DEVICE = ("config_entry_id", "product_key", "device_key")
@@ -175,6 +177,7 @@ SERVICE_FIELDS: dict[str, tuple[str, ...]] = {
     "accept_share": ("config_entry_id", "share_code", "device_name"),
     "revoke_share": ("config_entry_id", "share_code"),
     "list_shares": _DEVICE,
+    "leave_share": _DEVICE,
     "provision_wifi": ("config_entry_id", "ssid", "wifi_password", "address", "product_key", "device_key", "timeout",
                        "device_name", "capabilities", "family_id", "room_id", "common_device"),
 }  # fmt: skip
@@ -190,6 +193,7 @@ ESSENTIAL: dict[str, tuple[tuple[str, ...], ...]] = {
     "accept_share": (("config_entry_id", "share_code"),),
     "revoke_share": (("config_entry_id", "share_code"),),
     "list_shares": (_DEVICE,),
+    "leave_share": (_DEVICE,),
     "provision_wifi": (("config_entry_id", "ssid", "address"), (*_DEVICE, "ssid")),
 }
 

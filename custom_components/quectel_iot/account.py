@@ -16,7 +16,15 @@ from homeassistant.components import bluetooth
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr
 
-from .api import DeviceType, QuecApiError, QuecConnectionError, QuecError, WifiBindResult
+from .api import (
+    DeviceType,
+    LeaveShareResult,
+    QuecApiError,
+    QuecConnectionError,
+    QuecError,
+    QuecNotFoundError,
+    WifiBindResult,
+)
 from .api.ble_provisioning import provision_wifi
 from .bind_requests import wifi_bind_request
 from .const import ATTR_BINDING_CODE, ATTR_DEVICE_KEY, ATTR_PRODUCT_KEY, DOMAIN, LOGGER
@@ -230,6 +238,33 @@ class QuecAccount:
         """End a share this account made (the recipient loses the device)."""
         await self._call(self.client.revoke_share(share_code))
         await self.coordinator.async_request_refresh()
+
+    async def async_leave_share(self, product_key: str, device_key: str) -> LeaveShareResult:
+        """Give up a device shared with this account; it leaves Home Assistant with the refresh that follows.
+
+        The share code is the one the last poll listed for the device (no extra request); a device the list did not
+        show as shared is looked up in the cloud's list first, and refused in words when it is not shared here.
+        """
+        listed = self.coordinator.cloud_devices.get(device_key_of(product_key, device_key))
+        if listed is not None and listed.device_type is DeviceType.SHARED and listed.share_code:
+            await self._call(self.client.leave_share(listed.share_code))
+            result = LeaveShareResult(product_key, device_key)
+        else:
+            result = await self._call(self._leave_by_keys(product_key, device_key))
+        await self.coordinator.async_request_refresh()
+        return result
+
+    async def _leave_by_keys(self, product_key: str, device_key: str) -> LeaveShareResult:
+        try:
+            return await self.client.leave_shared_device(product_key, device_key)
+        except QuecNotFoundError as err:
+            if err.code is not None:  # the cloud's own refusal: translated like any other
+                raise
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="not_shared",
+                translation_placeholders={"product_key": product_key, "device_key": device_key},
+            ) from err
 
     async def async_list_shares(self, product_key: str, device_key: str) -> list[DeviceShare]:
         """The shares of a device this account owns."""

@@ -7,7 +7,7 @@ Assistant at the next poll. A device the user removes by hand stays hidden for a
 (the hidden set is kept in a Store, so a restart does not bring it back); once the cloud stops listing it, it is
 forgotten, so binding it again later shows it again.
 
-The account's actions that change the list (binds, unbind, accept and revoke share) tell the coordinator directly
+The account's actions that change the list (binds, unbind, accept, revoke and leave share) tell the coordinator directly
 (``async_device_bound`` / ``async_request_refresh``); the refresh waits a moment so that a burst of changes costs one
 poll. A device bound again after the user hid it shows again.
 

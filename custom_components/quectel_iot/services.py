@@ -68,6 +68,7 @@ SERVICE_UNBIND_DEVICE: Final = "unbind_device"
 SERVICE_ACCEPT_SHARE: Final = "accept_share"
 SERVICE_REVOKE_SHARE: Final = "revoke_share"
 SERVICE_LIST_SHARES: Final = "list_shares"
+SERVICE_LEAVE_SHARE: Final = "leave_share"
 SERVICE_PROVISION_WIFI: Final = "provision_wifi"
 
 
@@ -143,6 +144,13 @@ async def _async_revoke_share(call: ServiceCall) -> ServiceResponse:
     share_code = call.data[ATTR_SHARE_CODE]
     await _account(call).async_revoke_share(share_code)
     return {"share_code": share_code} if call.return_response else None
+
+
+async def _async_leave_share(call: ServiceCall) -> ServiceResponse:
+    result = await _account(call).async_leave_share(call.data[ATTR_PRODUCT_KEY], call.data[ATTR_DEVICE_KEY])
+    if not call.return_response:
+        return None
+    return {"product_key": result.product_key, "device_key": result.device_key}
 
 
 def _iso(epoch_ms: int | None) -> str | None:
@@ -232,6 +240,7 @@ def async_setup_services(hass: HomeAssistant) -> None:
         (SERVICE_ACCEPT_SHARE, _async_accept_share, translated_schema(ACCEPT_SHARE_SCHEMA), SupportsResponse.OPTIONAL),
         (SERVICE_REVOKE_SHARE, _async_revoke_share, translated_schema(REVOKE_SHARE_SCHEMA), SupportsResponse.OPTIONAL),
         (SERVICE_LIST_SHARES, _async_list_shares, translated_schema(DEVICE_SCHEMA), SupportsResponse.ONLY),
+        (SERVICE_LEAVE_SHARE, _async_leave_share, translated_schema(DEVICE_SCHEMA), SupportsResponse.OPTIONAL),
         (
             SERVICE_PROVISION_WIFI,
             _async_provision_wifi,
