@@ -62,9 +62,9 @@ class Stack:
         self.simulator.stop()
 
     def stop_and_check_logs(self) -> None:
-        """Stop both processes; fail when either logged a traceback or a blocking call in the event loop."""
+        """Stop both processes; fail when either logged a traceback, a blocking call or a deprecation of ours."""
         self.stop()
-        problems = [f"[{p.name}] {text}" for p in (self.homeassistant, self.simulator) for text in p.problems()]
+        problems = [f"[{p.name}] {problem}" for p in (self.homeassistant, self.simulator) for problem in p.problems()]
         logs = ", ".join(host_path(p.log_path) for p in (self.homeassistant, self.simulator))
         assert not problems, f"problems in the logs ({logs}):\n\n" + "\n\n".join(problems)
 
