@@ -10,6 +10,7 @@ import os
 import shutil
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -27,10 +28,24 @@ from .real_ha import (
     start_simulator,
     write_config,
 )
+from .releases import PINNED, running_release
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
-    from pathlib import Path
+
+
+def pytest_report_header() -> str:
+    """Which Home Assistant this run starts (the stage runs once per release)."""
+    release = running_release()
+    note = "" if release is PINNED else "; the browser walk runs on the pinned release only"
+    return f"Home Assistant {release.version}: the {release.name} release ({release.requirements.name}){note}"
+
+
+def pytest_ignore_collect(collection_path: Path) -> bool | None:
+    """The browser walk (and the README's screenshots) belong to the pinned release; its venv has Playwright."""
+    if collection_path.name == "test_browser.py" and running_release() is not PINNED:
+        return True
+    return None
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -9,14 +9,18 @@ from typing import TYPE_CHECKING
 
 from tests.common import CELL_DK_FREE, CELL_PK, DEMO_EMAIL, user_input
 
-from .real_ha import REPO
+from .releases import running_release
 
 if TYPE_CHECKING:
     from .conftest import Stack
 
 DOMAIN = "quectel_iot"
-# The frontend, and the components HA sets up on its own whose requirements phcc does not install.
+# The frontend, the components HA sets up on its own, and the Bluetooth stack our manifest depends on (with hassio,
+# which usb imports): their requirements, pinned in each release's requirements file.
 REAL_HA_COMPONENTS = (
+    "bluetooth",
+    "usb",
+    "hassio",
     "frontend",
     "ffmpeg",
     "infrared",
@@ -92,21 +96,25 @@ def test_config_flow_bind_by_dk_and_device_registry(stack: Stack) -> None:
 
 
 def test_installed_requirements_match_ha_manifests() -> None:
-    """What the real HA needs (its frontend, components it sets up on its own) is pinned at HA's versions."""
+    """What the real HA needs (its frontend, components it sets up on its own) is pinned at that release's versions.
+
+    Bumping a release's pin: this test names every requirement its file must change.
+    """
     import homeassistant  # noqa: PLC0415 - only this test needs HA's package path
 
-    pinned = {
-        name.strip().lower(): version.strip()
-        for name, _, version in (
-            line.partition("==")
-            for line in (REPO / "requirements_test.txt").read_text(encoding="utf-8").splitlines()
-            if "==" in line and not line.startswith("#")
-        )
-    }
+    release = running_release()
+    pins = release.pins
+    assert metadata.version("homeassistant") == release.version
     components = Path(homeassistant.__file__).parent / "components"
+    wrong = []
     for domain in REAL_HA_COMPONENTS:
         manifest = json.loads((components / domain / "manifest.json").read_text(encoding="utf-8"))
         for requirement in manifest["requirements"]:
             name, _, version = requirement.partition("==")
-            assert pinned.get(name.lower()) == version, f"requirements_test.txt must pin {requirement} ({domain})"
-            assert metadata.version(name) == version, f"{name} installed: {metadata.version(name)}, HA: {version}"
+            if pins.get(name.lower()) != version:
+                wrong.append(f"{requirement} ({domain}; the file has {pins.get(name.lower())})")
+            elif metadata.version(name) != version:
+                wrong.append(f"{requirement} ({domain}; installed {metadata.version(name)}: run scripts/setup)")
+    assert not wrong, f"{release.requirements.name} must pin, for Home Assistant {release.version}:\n" + "\n".join(
+        wrong
+    )
