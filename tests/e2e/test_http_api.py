@@ -15,12 +15,13 @@ if TYPE_CHECKING:
     from .conftest import Stack
 
 DOMAIN = "quectel_iot"
-# The frontend, the components HA sets up on its own, and the Bluetooth stack our manifest depends on (with hassio,
-# which usb imports): their requirements, pinned in each release's requirements file.
+# The frontend, the components HA sets up on its own, the Bluetooth stack our manifest depends on (with hassio, which
+# usb imports) and the network scanner of the discovery test: their requirements, pinned in each requirements file.
 REAL_HA_COMPONENTS = (
     "bluetooth",
     "usb",
     "hassio",
+    "ruuvi_gateway",
     "frontend",
     "ffmpeg",
     "infrared",
