@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from tests.common import user_input
+
 from .real_ha import (
     DEV_USER,
     LOOPBACK,
@@ -32,6 +34,8 @@ from .releases import PINNED, running_release
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+
+DOMAIN = "quectel_iot"
 
 
 def pytest_report_header() -> str:
@@ -75,6 +79,14 @@ class Stack:
     api: HaApi
     config_dir: Path
     artifacts: Path
+
+    def add_demo_entry(self) -> str:
+        """Add the simulator's demo account through HA's config flow API; returns the entry's id."""
+        form = self.api.post("/api/config/config_entries/flow", {"handler": DOMAIN, "show_advanced_options": False})
+        self.api.post(f"/api/config/config_entries/flow/{form['flow_id']}", user_input())
+        created = self.api.post(f"/api/config/config_entries/flow/{form['flow_id']}", {"base_url": self.simulator_url})
+        assert created["type"] == "create_entry", created
+        return str(created["result"]["entry_id"])
 
     def stop(self) -> None:
         """Stop Home Assistant, then the simulator (idempotent)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tests.common import BLE_CODE, BLE_DK, BLE_PK, BLE_PS, user_input
+from tests.common import BLE_CODE, BLE_DK, BLE_PK, BLE_PS
 
 from .ble_gateway import GATEWAY_TOKEN, FakeRuuviGateway, advertisement_bytes, quectel_payload
 from .real_ha import wait_for
@@ -21,14 +21,6 @@ BINDING_ALLOWED = 0x08
 CAPABILITY_BLE = 0x40
 
 
-def _add_demo_entry(api: HaApi, simulator_url: str) -> str:
-    form = api.post("/api/config/config_entries/flow", {"handler": DOMAIN, "show_advanced_options": False})
-    api.post(f"/api/config/config_entries/flow/{form['flow_id']}", user_input())
-    created = api.post(f"/api/config/config_entries/flow/{form['flow_id']}", {"base_url": simulator_url})
-    assert created["type"] == "create_entry", created
-    return str(created["result"]["entry_id"])
-
-
 def _our_discovery(api: HaApi) -> dict[str, Any] | None:
     flows = api.ws({"type": "config_entries/flow/progress"})
     return next((flow for flow in flows if flow["handler"] == DOMAIN), None)
@@ -36,7 +28,7 @@ def _our_discovery(api: HaApi) -> dict[str, Any] | None:
 
 def test_an_advertisement_from_a_network_scanner_is_discovered_and_bound(stack: Stack) -> None:
     api = stack.api
-    entry_id = _add_demo_entry(api, stack.simulator_url)
+    entry_id = stack.add_demo_entry()
     advertisement = advertisement_bytes(
         local_name=NAME,
         manufacturer_id=0x5551,

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from tests.common import CELL_DK_FREE, CELL_PK, DEMO_EMAIL, user_input
 
+from .real_ha import wait_for
 from .releases import running_release
 
 if TYPE_CHECKING:
@@ -94,6 +95,36 @@ def test_config_flow_bind_by_dk_and_device_registry(stack: Stack) -> None:
     assert user_input()["user_domain_secret"] not in ha_log
     assert user_input()["password"] not in ha_log
     assert response["auth_key"] not in ha_log
+
+
+def test_options_reload_and_diagnostics(stack: Stack) -> None:
+    """The options flow over HA's HTTP API saves and reloads the entry; the diagnostics download holds no secret."""
+    api = stack.api
+    entry_id = stack.add_demo_entry()
+
+    menu = api.post("/api/config/config_entries/options/flow", {"handler": entry_id})
+    assert (menu["type"], menu["step_id"]) == ("menu", "init"), menu
+    polling = api.post(f"/api/config/config_entries/options/flow/{menu['flow_id']}", {"next_step_id": "polling"})
+    assert (polling["type"], polling["step_id"]) == ("form", "polling"), polling
+    saved = api.post(f"/api/config/config_entries/options/flow/{menu['flow_id']}", {"scan_interval": 600})
+    assert saved["type"] == "create_entry", saved
+
+    # Saving options reloads the entry (unload, then set up again with the stored tokens: its platform a second time).
+    def reloaded() -> bool:
+        entries = api.get(f"/api/config/config_entries/entry?domain={DOMAIN}")
+        platform_setups = stack.homeassistant.output.count(f"Setting up {DOMAIN}.binary_sensor")
+        return [e["state"] for e in entries] == ["loaded"] and platform_setups == 2
+
+    wait_for("the entry to be reloaded", reloaded, timeout=60)
+
+    diagnostics = api.get(f"/api/diagnostics/config_entry/{entry_id}")
+    assert diagnostics["data"]["entry"]["options"]["scan_interval"] == 600
+    assert diagnostics["data"]["entry"]["data"]["user_domain"] == user_input()["user_domain"]
+    text = json.dumps(diagnostics)
+    for secret in (user_input()["password"], user_input()["user_domain_secret"]):
+        assert secret not in text
+
+    stack.stop_and_check_logs()
 
 
 def test_installed_requirements_match_ha_manifests() -> None:
