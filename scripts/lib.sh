@@ -9,7 +9,15 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 TOOLCHAIN_DIR=${QUECTEL_TOOLCHAIN_DIR:-$REPO/.toolchain}
 CHROOT=$TOOLCHAIN_DIR/forky
 HOST_VENV=$REPO/.venv
-HA_VERSION=2026.10.4
+
+# Two Home Assistant releases, each pinned in its own requirements file and installed in its own venv: the pinned one
+# (phcc's; the unit tests, the browser walk, scripts/develop) and the newest one (the end-to-end stage's second run).
+pinned_ha_version() { sed -n 's/^homeassistant==\([^ #]*\).*/\1/p' "$1"; }
+HA_VERSION=$(pinned_ha_version "$REPO/requirements_test.txt")
+HA_NEWEST_VERSION=$(pinned_ha_version "$REPO/requirements_ha_newest.txt")
+# The second venv: inside the chroot, or next to .venv/.
+CHROOT_NEWEST_VENV=/opt/venv-ha-newest
+HOST_NEWEST_VENV=$REPO/.venv-ha-newest
 
 step_started=0
 step() { step_started=$(date +%s); printf '==> %s\n' "$*"; }
@@ -79,7 +87,8 @@ in_toolchain() {
       (cd "$REPO" && "$@")
       ;;
     venv)
-      (cd "$REPO" && QUECTEL_IN_TOOLCHAIN=1 PATH="$HOST_VENV/bin:$PATH" VIRTUAL_ENV="$HOST_VENV" "$@")
+      (cd "$REPO" && QUECTEL_IN_TOOLCHAIN=1 PATH="$HOST_VENV/bin:$PATH" VIRTUAL_ENV="$HOST_VENV" \
+        QUECTEL_HA_NEWEST_VENV="$HOST_NEWEST_VENV" "$@")
       ;;
     chroot)
       chroot_refresh_host_files
@@ -104,6 +113,7 @@ in_toolchain() {
         HOME=/root LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM="${TERM:-dumb}" CI="${CI:-}" \
         PATH=/opt/venv/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
         VIRTUAL_ENV=/opt/venv QUECTEL_IN_TOOLCHAIN=1 QUECTEL_HOST_REPO="$REPO" \
+        QUECTEL_HA_NEWEST_VENV="$CHROOT_NEWEST_VENV" \
         PIP_CERT=/etc/ssl/certs/ca-certificates.crt SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt \
         PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_DEFAULT_TIMEOUT=180 PYTHONDONTWRITEBYTECODE=1 \
         /bin/bash -c 'cd "$0" && exec "$@"' "/work/$work_id" "$@" || status=$?
@@ -114,17 +124,30 @@ in_toolchain() {
   esac
 }
 
-# True when the toolchain exists and matches requirements_test.txt (so scripts/test can skip setup).
-toolchain_ready() {
-  local stamp
-  case "$(toolchain_mode)" in
-    inside) return 0 ;;
-    venv) stamp=$HOST_VENV/.quectel-stamp ;;
-    chroot) stamp=$CHROOT/opt/venv/.quectel-stamp ;;
-  esac
-  [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$(requirements_hash)" ]
-}
-
+# Each venv carries a stamp: the hash of its requirements file and scripts/setup, written when its install finished.
+stamp_matches() { [ -f "$1" ] && [ "$(cat "$1")" = "$2" ]; }
 requirements_hash() {
   cat "$REPO/requirements_test.txt" "$REPO/scripts/setup" | sha256sum | cut -d' ' -f1
+}
+newest_requirements_hash() {
+  cat "$REPO/requirements_ha_newest.txt" "$REPO/scripts/setup" | sha256sum | cut -d' ' -f1
+}
+main_venv_stamp() {
+  case "$(toolchain_mode)" in
+    venv) echo "$HOST_VENV/.quectel-stamp" ;;
+    chroot) echo "$CHROOT/opt/venv/.quectel-stamp" ;;
+  esac
+}
+newest_venv_stamp() {
+  case "$(toolchain_mode)" in
+    venv) echo "$HOST_NEWEST_VENV/.quectel-stamp" ;;
+    chroot) echo "$CHROOT$CHROOT_NEWEST_VENV/.quectel-stamp" ;;
+  esac
+}
+
+# True when both venvs exist and match their requirements files (so scripts/test can skip setup).
+toolchain_ready() {
+  [ "$(toolchain_mode)" = inside ] && return 0
+  stamp_matches "$(main_venv_stamp)" "$(requirements_hash)" &&
+    stamp_matches "$(newest_venv_stamp)" "$(newest_requirements_hash)"
 }

@@ -343,7 +343,6 @@ class QuecConfigFlow(WifiSetupSteps, ConfigFlow, domain=DOMAIN):
         fields: dict[vol.Marker, Any] = {}
         if len(accounts) > 1:
             fields[vol.Required(ATTR_CONFIG_ENTRY_ID)] = account_selector(accounts)
-        self._set_confirm_only()
         return self.async_show_form(
             step_id="provision_confirm",
             data_schema=vol.Schema(fields),
@@ -376,7 +375,6 @@ class QuecConfigFlow(WifiSetupSteps, ConfigFlow, domain=DOMAIN):
             placeholders.update(outcome.placeholders)
         product_key = self._advertisement.identity[0]
         suggested = user_input or {ATTR_PRODUCT_SECRET: known_product_secret(accounts, product_key) or ""}
-        self._set_confirm_only()
         return self.async_show_form(
             step_id="bluetooth_confirm",
             data_schema=self.add_suggested_values_to_schema(

@@ -10,7 +10,6 @@ import asyncio
 import contextlib
 import json
 import os
-import re
 import shutil
 import signal
 import socket
@@ -25,6 +24,8 @@ from typing import IO, TYPE_CHECKING, Any
 
 import aiohttp
 import requests
+
+from .log_scan import LogProblem, scan_log
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -47,9 +48,6 @@ class HaUser:
 
 DEV_USER = HaUser(name="Developer", username="dev", password="quectel-dev")
 """The login of the development Home Assistant (documented in the README)."""
-
-# Lines that fail an end-to-end run when either process logged them.
-LOG_PROBLEMS = re.compile(r"Traceback \(most recent call last\)|Detected blocking call")
 
 
 class E2EError(RuntimeError):
@@ -179,14 +177,9 @@ class ManagedProcess:
             self._log = None
         return self.process.returncode
 
-    def problems(self) -> list[str]:
-        """Tracebacks and blocking-call warnings in the output, each with the lines around it."""
-        lines = self.output.splitlines()
-        found = []
-        for index, line in enumerate(lines):
-            if LOG_PROBLEMS.search(line):
-                found.append("\n".join(lines[max(index - 2, 0) : index + 12]))
-        return found
+    def problems(self) -> list[LogProblem]:
+        """The lines of the output that fail a run (log_scan.py: tracebacks, blocking calls, our deprecations)."""
+        return scan_log(self.output)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -334,7 +327,9 @@ def start_home_assistant(
     config_dir: Path, port: int, log_path: Path, *, echo: bool = False, append: bool = False, timeout: float = 120
 ) -> ManagedProcess:
     """Start Home Assistant and wait until its HTTP server answers."""
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    # Deprecation warnings are shown (Python hides them outside __main__): one raised in our code names our file,
+    # and the log gate (log_scan.py) fails the run on it.
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONWARNINGS": "default::DeprecationWarning"}
     hass = ManagedProcess(
         name="homeassistant", args=hass_command(config_dir), log_path=log_path, echo=echo, env=env, append=append
     )

@@ -3,9 +3,11 @@
 Log in → Settings → Devices & services → Add integration → Quectel IoT → the account form (region Custom URL, the
 simulator's demo account) → the custom endpoint form (the simulator's URL) → the entry on the integration's page →
 Settings → Tools → Actions: ``quectel_iot.bind_by_dk`` in YAML mode, and its response.
-Every step saves a screenshot to ``artifacts/e2e/<run>/<test>/screenshots/``; a step that does not appear fails the
-test with its screenshot's path. HA's frontend is web components with shadow DOM: Playwright's CSS and role
-selectors pierce open shadow roots.
+Every step saves a screenshot to ``artifacts/e2e/<run>/<test>/screenshots/`` once the page has settled (settle.py:
+fonts loaded, no animation running, every filled field showing its value with its label clear of it); a step that
+does not appear, or does not settle, fails the test with its screenshot's path. The README's screenshots are three of
+them, also saved as ``screenshots/readme/<name>.png`` (copy those to ``docs/screenshots/``). HA's frontend is web
+components with shadow DOM: Playwright's CSS and role selectors pierce open shadow roots.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 from tests.common import CELL_DK_FREE, CELL_PK, DEMO_DOMAIN, DEMO_EMAIL, DEMO_PASSWORD, DEMO_SECRET
 
 from .real_ha import DEV_USER, host_path
+from .settle import wait_until_settled
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -60,18 +63,26 @@ class Steps:
         self.count = 0
         folder.mkdir(parents=True, exist_ok=True)
 
-    def __call__(self, name: str, action: Callable[[], object]) -> None:
-        """Run ``action`` (which waits for what the step must show), then take the step's screenshot."""
+    def __call__(self, name: str, action: Callable[[], object], *, readme: str | None = None) -> None:
+        """Run ``action`` (which waits for what the step must show), wait for the page to settle, take a screenshot.
+
+        A ``readme`` step is one of the README's screenshots: the focus leaves the last field first (a resting form),
+        and the screenshot is also saved as ``readme/<readme>.png``.
+        """
         self.count += 1
         slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
         shot = self.folder / f"{self.count:02d}-{slug}.png"
         try:
             action()
+            wait_until_settled(self.page, blur=readme is not None)
         except (PlaywrightError, AssertionError) as err:
             failed = shot.with_name(f"{shot.stem}-FAILED.png")
             self.page.screenshot(path=failed, full_page=True)
             pytest.fail(f"step {self.count} ({name}) did not appear: {err}\nscreenshot: {host_path(failed)}")
         self.page.screenshot(path=shot, full_page=True)
+        if readme is not None:
+            (self.folder / "readme").mkdir(exist_ok=True)
+            shutil.copyfile(shot, self.folder / "readme" / f"{readme}.png")
 
 
 def test_add_the_integration_and_call_an_action_in_the_browser(stack: Stack) -> None:
@@ -81,7 +92,7 @@ def test_add_the_integration_and_call_an_action_in_the_browser(stack: Stack) -> 
             executable_path=chromium_executable(), args=CHROMIUM_ARGS, headless=True, timeout=60_000
         )
         try:
-            context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+            context = browser.new_context(viewport={"width": 1280, "height": 1080}, locale="en-US")
             page = context.new_page()
             page.set_default_timeout(STEP_TIMEOUT_MS)
             expect.set_options(timeout=STEP_TIMEOUT_MS)
@@ -143,26 +154,32 @@ def _add_the_integration(page: Page, step: Steps, base: str, stack: Stack) -> No
     def fill_user_step() -> None:
         page.locator('ha-picker-field[aria-label="Region (data center)"]').click()
         page.get_by_role("menuitem", name="Custom URL").click()
-        page.locator("input[name=user_domain]").fill(DEMO_DOMAIN)
-        page.locator("input[name=user_domain_secret]").fill(DEMO_SECRET)
-        page.locator("input[name=account]").fill(DEMO_EMAIL)
-        page.locator("input[name=password]").fill(DEMO_PASSWORD)
+        typed = {"user_domain": DEMO_DOMAIN, "user_domain_secret": DEMO_SECRET, "account": DEMO_EMAIL}
+        typed["password"] = DEMO_PASSWORD
+        for name, value in typed.items():
+            page.locator(f"input[name={name}]").fill(value)
         expect(page.locator('ha-picker-field[aria-label="Region (data center)"]')).to_contain_text("Custom URL")
+        for name, value in typed.items():
+            expect(page.locator(f"input[name={name}]")).to_have_value(value)
 
-    step("user step filled in", fill_user_step)
+    step("user step filled in", fill_user_step, readme="config-flow-user-step")
     base_url = page.locator("input[name=base_url]")
     step(
         "custom endpoint step",
         lambda: (page.get_by_role("button", name="Submit").click(), expect(base_url).to_be_visible()),
     )
+    step(
+        "custom endpoint filled in",
+        lambda: (base_url.fill(stack.simulator_url), expect(base_url).to_have_value(stack.simulator_url)),
+        readme="config-flow-custom-endpoint",
+    )
 
     def submit_endpoint() -> None:
-        base_url.fill(stack.simulator_url)
         page.get_by_role("button", name="Submit").click()
         # HA's last dialog: "Success" (no devices), or "Name and assign" for the account's devices.
         expect(page.get_by_role("button", name=re.compile(r"^(Finish|Skip and finish)$"))).to_be_visible()
 
-    step("entry created", submit_endpoint)
+    step("entry created", submit_endpoint, readme="config-flow-devices-created")
     step(
         "dialog closed",
         lambda: (

@@ -1,12 +1,16 @@
-"""The harness's own guarantees: it finds the log lines that fail a run, and it always ends its processes."""
+"""The harness's own guarantees: it finds the log lines that fail a run, it always ends its processes, and the
+developer launcher (scripts/develop.py) that shares it starts.
+"""
 
 from __future__ import annotations
 
+import socket
+import subprocess
 import sys
 import time
 from typing import TYPE_CHECKING
 
-from .real_ha import ManagedProcess, wait_for
+from .real_ha import LOOPBACK, REPO, ManagedProcess, wait_for
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -37,9 +41,9 @@ def test_tracebacks_and_blocking_calls_are_found(tmp_path: Path) -> None:
     process.process.wait(30)
     process.stop()
     problems = process.problems()
-    assert len(problems) == 2, problems
-    assert "ValueError: boom" in problems[0]
-    assert "Detected blocking call to open" in problems[1]
+    assert [problem.kind for problem in problems] == ["traceback", "blocking call"], problems
+    assert "ValueError: boom" in str(problems[0])
+    assert "Detected blocking call to open" in str(problems[1])
     assert "clean line" in (tmp_path / "noisy.log").read_text(encoding="utf-8")
 
 
@@ -53,3 +57,26 @@ def test_a_process_that_ignores_sigterm_is_killed(tmp_path: Path) -> None:
     assert status < 0  # killed by a signal
     assert time.monotonic() - started < 15
     assert not process.running()
+
+
+def test_the_developer_launcher_starts_and_refuses_a_busy_port() -> None:
+    """scripts/develop runs ``python scripts/develop.py`` from the repository: its imports resolve from there."""
+    launcher = REPO / "scripts" / "develop.py"
+    shown = subprocess.run(  # noqa: S603 - our own argument list
+        [sys.executable, str(launcher), "--help"], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.startswith("usage: scripts/develop")
+    with socket.socket() as busy:
+        busy.bind((LOOPBACK, 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        refused = subprocess.run(  # noqa: S603
+            [sys.executable, str(launcher), "--ha-port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    assert refused.returncode == 1
+    assert f"port {port} on {LOOPBACK} is in use" in refused.stderr

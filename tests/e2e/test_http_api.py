@@ -9,14 +9,20 @@ from typing import TYPE_CHECKING
 
 from tests.common import CELL_DK_FREE, CELL_PK, DEMO_EMAIL, user_input
 
-from .real_ha import REPO
+from .real_ha import wait_for
+from .releases import running_release
 
 if TYPE_CHECKING:
     from .conftest import Stack
 
 DOMAIN = "quectel_iot"
-# The frontend, and the components HA sets up on its own whose requirements phcc does not install.
+# The frontend, the components HA sets up on its own, the Bluetooth stack our manifest depends on (with hassio, which
+# usb imports) and the network scanner of the discovery test: their requirements, pinned in each requirements file.
 REAL_HA_COMPONENTS = (
+    "bluetooth",
+    "usb",
+    "hassio",
+    "ruuvi_gateway",
     "frontend",
     "ffmpeg",
     "infrared",
@@ -91,22 +97,56 @@ def test_config_flow_bind_by_dk_and_device_registry(stack: Stack) -> None:
     assert response["auth_key"] not in ha_log
 
 
+def test_options_reload_and_diagnostics(stack: Stack) -> None:
+    """The options flow over HA's HTTP API saves and reloads the entry; the diagnostics download holds no secret."""
+    api = stack.api
+    entry_id = stack.add_demo_entry()
+
+    menu = api.post("/api/config/config_entries/options/flow", {"handler": entry_id})
+    assert (menu["type"], menu["step_id"]) == ("menu", "init"), menu
+    polling = api.post(f"/api/config/config_entries/options/flow/{menu['flow_id']}", {"next_step_id": "polling"})
+    assert (polling["type"], polling["step_id"]) == ("form", "polling"), polling
+    saved = api.post(f"/api/config/config_entries/options/flow/{menu['flow_id']}", {"scan_interval": 600})
+    assert saved["type"] == "create_entry", saved
+
+    # Saving options reloads the entry (unload, then set up again with the stored tokens: its platform a second time).
+    def reloaded() -> bool:
+        entries = api.get(f"/api/config/config_entries/entry?domain={DOMAIN}")
+        platform_setups = stack.homeassistant.output.count(f"Setting up {DOMAIN}.binary_sensor")
+        return [e["state"] for e in entries] == ["loaded"] and platform_setups == 2
+
+    wait_for("the entry to be reloaded", reloaded, timeout=60)
+
+    diagnostics = api.get(f"/api/diagnostics/config_entry/{entry_id}")
+    assert diagnostics["data"]["entry"]["options"]["scan_interval"] == 600
+    assert diagnostics["data"]["entry"]["data"]["user_domain"] == user_input()["user_domain"]
+    text = json.dumps(diagnostics)
+    for secret in (user_input()["password"], user_input()["user_domain_secret"]):
+        assert secret not in text
+
+    stack.stop_and_check_logs()
+
+
 def test_installed_requirements_match_ha_manifests() -> None:
-    """What the real HA needs (its frontend, components it sets up on its own) is pinned at HA's versions."""
+    """What the real HA needs (its frontend, components it sets up on its own) is pinned at that release's versions.
+
+    Bumping a release's pin: this test names every requirement its file must change.
+    """
     import homeassistant  # noqa: PLC0415 - only this test needs HA's package path
 
-    pinned = {
-        name.strip().lower(): version.strip()
-        for name, _, version in (
-            line.partition("==")
-            for line in (REPO / "requirements_test.txt").read_text(encoding="utf-8").splitlines()
-            if "==" in line and not line.startswith("#")
-        )
-    }
+    release = running_release()
+    pins = release.pins
+    assert metadata.version("homeassistant") == release.version
     components = Path(homeassistant.__file__).parent / "components"
+    wrong = []
     for domain in REAL_HA_COMPONENTS:
         manifest = json.loads((components / domain / "manifest.json").read_text(encoding="utf-8"))
         for requirement in manifest["requirements"]:
             name, _, version = requirement.partition("==")
-            assert pinned.get(name.lower()) == version, f"requirements_test.txt must pin {requirement} ({domain})"
-            assert metadata.version(name) == version, f"{name} installed: {metadata.version(name)}, HA: {version}"
+            if pins.get(name.lower()) != version:
+                wrong.append(f"{requirement} ({domain}; the file has {pins.get(name.lower())})")
+            elif metadata.version(name) != version:
+                wrong.append(f"{requirement} ({domain}; installed {metadata.version(name)}: run scripts/setup)")
+    assert not wrong, f"{release.requirements.name} must pin, for Home Assistant {release.version}:\n" + "\n".join(
+        wrong
+    )

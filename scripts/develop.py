@@ -1,8 +1,9 @@
-"""``scripts/develop``: the cloud simulator and a real Home Assistant with this integration, ready for a browser.
+"""The launcher behind ``scripts/develop``: the cloud simulator and a real Home Assistant with this integration.
 
-``python -m tests.e2e.develop [--ha-port 8123] [--simulator-port 8910] [--reset]`` (run by ``scripts/develop`` inside
-the toolchain). Home Assistant's configuration lives in ``.dev/config`` (git-ignored) and survives restarts; the
-simulator starts from its demo data every time. Ctrl-C (or SIGTERM) stops Home Assistant, then the simulator.
+``python scripts/develop.py [--ha-port 8123] [--simulator-port 8910] [--reset]`` (run by ``scripts/develop`` inside
+the toolchain), with the end-to-end stage's harness (``tests/e2e/real_ha.py``). Home Assistant's configuration lives
+in ``.dev/config`` (git-ignored) and survives restarts; the simulator starts from its demo data every time. Ctrl-C (or
+SIGTERM) stops Home Assistant, then the simulator.
 """
 
 from __future__ import annotations
@@ -12,13 +13,15 @@ import shutil
 import signal
 import sys
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository: quectel_simulator, tests.e2e
 
 from homeassistant.const import RESTART_EXIT_CODE
 
 from quectel_simulator import CloudSimulator
-
-from .real_ha import (
+from tests.e2e.real_ha import (
     DEV_USER,
     LOOPBACK,
     REPO,
@@ -58,7 +61,7 @@ def say(text: str) -> None:
     sys.stdout.flush()
 
 
-def _stop_on_sigterm(signum: int, frame: FrameType | None) -> NoReturn:
+def _stop_on_sigterm(_signum: int, _frame: FrameType | None) -> NoReturn:
     raise KeyboardInterrupt
 
 
