@@ -29,7 +29,7 @@ from .api.ble_provisioning import provision_wifi
 from .bind_requests import wifi_bind_request
 from .const import ATTR_BINDING_CODE, ATTR_DEVICE_KEY, ATTR_PRODUCT_KEY, DOMAIN, LOGGER
 from .coordinator import QuecDeviceCoordinator
-from .devices import device_info, device_key_of
+from .devices import device_key_of, register_device
 from .errors import is_credential_error, to_home_assistant_error
 
 if TYPE_CHECKING:
@@ -105,9 +105,13 @@ class QuecAccount:
         self, product_key: str, device_key: str, *, device_name: str | None, product_name: str | None = None
     ) -> None:
         """Show a newly bound device at once, un-hide it, and have the list read again soon."""
-        dr.async_get(self.hass).async_get_or_create(
-            config_entry_id=self.entry.entry_id,
-            **device_info(product_key, device_key, device_name=device_name, product_name=product_name),
+        register_device(
+            dr.async_get(self.hass),
+            self.entry.entry_id,
+            product_key,
+            device_key,
+            device_name=device_name,
+            product_name=product_name,
         )
         await self.coordinator.async_device_bound(device_key_of(product_key, device_key))
 

@@ -27,7 +27,7 @@ from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
 from .api import Device, QuecError
 from .const import DEFAULT_SCAN_INTERVAL, DOMAIN, LOGGER, MIN_SCAN_INTERVAL, OPT_SCAN_INTERVAL
-from .devices import device_key_of, listed_device_info
+from .devices import device_key_of, register_device
 from .errors import setup_error, update_error
 
 if TYPE_CHECKING:
@@ -129,7 +129,14 @@ class QuecDeviceCoordinator(DataUpdateCoordinator[dict[str, Device]]):
         registry = dr.async_get(self.hass)
         entry_id = self.config_entry.entry_id
         for device in visible.values():
-            registry.async_get_or_create(config_entry_id=entry_id, **listed_device_info(device))
+            register_device(
+                registry,
+                entry_id,
+                device.product_key,
+                device.device_key,
+                device_name=device.device_name,
+                product_name=device.product_name,
+            )
         for entry_device in dr.async_entries_for_config_entry(registry, entry_id):
             keys = {value for domain, value in entry_device.identifiers if domain == DOMAIN}
             if keys.isdisjoint(visible):

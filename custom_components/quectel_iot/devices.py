@@ -57,6 +57,30 @@ def listed_device_info(device: Device) -> DeviceInfo:
     )
 
 
+def register_device(
+    registry: dr.DeviceRegistry,
+    entry_id: str,
+    product_key: str,
+    device_key: str,
+    *,
+    device_name: str | None = None,
+    product_name: str | None = None,
+) -> dr.DeviceEntry:
+    """Put a cloud device in the registry under its account.
+
+    Keyword arguments, not ``**DeviceInfo``: its dict form is on its way out from Home Assistant 2026.11 on, and
+    ``async_get_or_create_from_info`` does not exist in 2026.10.
+    """
+    return registry.async_get_or_create(
+        config_entry_id=entry_id,
+        identifiers={device_identifier(product_key, device_key)},
+        manufacturer=MANUFACTURER,
+        model=product_name or None,
+        model_id=product_key,
+        name=display_name(device_key, device_name, product_name),
+    )
+
+
 def is_in_registry(hass: HomeAssistant, product_key: str, device_key: str) -> bool:
     """Whether any account already has this device in Home Assistant."""
     registry = dr.async_get(hass)
