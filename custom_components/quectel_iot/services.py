@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Final
 
+from homeassistant.components import bluetooth
 from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse, SupportsResponse, callback
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import service
@@ -199,6 +200,8 @@ async def _async_provision_wifi(call: ServiceCall) -> ServiceResponse:
     settings = WifiSettings(call.data[ATTR_SSID], call.data.get(ATTR_WIFI_PASSWORD, ""))
     timeout = call.data.get(ATTR_TIMEOUT, DEFAULT_PROVISION_TIMEOUT)
     result = await account.async_provision_wifi(address, settings, call.data, timeout)
+    # It now advertises "configured, bound": a later factory reset is discovered again.
+    bluetooth.async_clear_address_from_match_history(call.hass, address)
     if not call.return_response:
         return None
     return {
