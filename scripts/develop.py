@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository: 
 from homeassistant.const import RESTART_EXIT_CODE
 
 from quectel_simulator import CloudSimulator
+from tests.e2e.ha_config import write_config
 from tests.e2e.real_ha import (
     DEV_USER,
     LOOPBACK,
@@ -32,7 +33,6 @@ from tests.e2e.real_ha import (
     port_is_free,
     start_home_assistant,
     start_simulator,
-    write_config,
 )
 
 if TYPE_CHECKING:
