@@ -59,8 +59,10 @@ def free_port() -> int:
 
 
 def port_is_free(port: int) -> bool:
-    """Whether 127.0.0.1:port can be bound."""
+    """Whether 127.0.0.1:port can be listened on (by a server that sets SO_REUSEADDR, as aiohttp does)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        # Connections of a run that just ended linger in TIME_WAIT: they do not stop a server, a listener does.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((LOOPBACK, port))
         except OSError:
