@@ -38,6 +38,8 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 STEP_TIMEOUT_MS = 30_000
+REST_POINT = (640, 1075)
+"""Where the pointer rests for a README screenshot: the bottom of the 1280 x 1080 page, below every dialog."""
 
 
 def chromium_executable() -> str:
@@ -61,7 +63,7 @@ class Steps:
     def __call__(self, name: str, action: Callable[[], object], *, readme: str | None = None) -> None:
         """Run ``action`` (which waits for what the step must show), wait for the page to settle, take a screenshot.
 
-        A ``readme`` step is one of the README's screenshots: the focus leaves the last field first (a resting form),
+        A ``readme`` step is one of the README's screenshots: the focus and the pointer leave the form first (at rest),
         and the screenshot is also saved as ``readme/<readme>.png``.
         """
         self.count += 1
@@ -69,6 +71,9 @@ class Steps:
         shot = self.folder / f"{self.count:02d}-{slug}.png"
         try:
             action()
+            if readme is not None:
+                # Off the form: a field under the pointer is drawn hovered (darker), as if it were being edited.
+                self.page.mouse.move(*REST_POINT)
             wait_until_settled(self.page, blur=readme is not None)
         except (PlaywrightError, AssertionError) as err:
             failed = shot.with_name(f"{shot.stem}-FAILED.png")
