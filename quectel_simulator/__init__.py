@@ -23,7 +23,8 @@ Modules: ``simulator`` (:class:`CloudSimulator`, the lifecycle), ``app`` (route 
 (request readers), ``routes_auth`` / ``routes_devices`` / ``routes_binding`` / ``routes_sharing`` (the handlers by
 concern, on the ``backend`` base), ``binding_fields`` (bind parameter checks), ``hosts`` (listeners and which user
 domains each serves), ``state`` and ``model`` (the in-memory data), ``data_file`` (the TOML loader), ``tokens``,
-``crypto``, ``codes``, ``faults``, ``recording``.
+``crypto``, ``codes``, ``faults``, ``recording``; ``routes_control`` (loopback-only routes for simulated devices in
+another process, which reach them through ``remote_cloud``).
 """
 
 from .codes import MESSAGES, ApiError, envelope

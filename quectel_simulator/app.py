@@ -31,6 +31,7 @@ from .params import recorded
 from .recording import PRIMARY_HOST, recording_middleware
 from .routes_auth import AuthRoutes
 from .routes_binding import BindingRoutes
+from .routes_control import control_routes
 from .routes_devices import DeviceRoutes
 from .routes_sharing import SharingRoutes
 
@@ -150,4 +151,7 @@ def build_app(backend: Backend, host: str = PRIMARY_HOST) -> web.Application:
     app = web.Application(middlewares=middlewares)
     table = route_table(backend, host)
     app.add_routes([web.route(method, path, endpoint(operation)) for method, path, operation in table])
+    if host == PRIMARY_HOST:
+        # For simulated devices in another process (routes_control.py); not the cloud's, loopback peers only.
+        app.add_routes(control_routes(backend))
     return app

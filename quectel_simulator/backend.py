@@ -55,6 +55,14 @@ class Backend(Protocol):
         """Whether a listener serves a user domain (knows it and its users)."""
         ...
 
+    def report_binding_code(self, pk: str, dk: str, code: str | None = None, ttl: float = 600) -> str:
+        """A device reports a binding code (the control routes)."""
+        ...
+
+    def set_online(self, pk: str, dk: str, online: bool = True) -> None:
+        """A device connects to or leaves the cloud (the control routes)."""
+        ...
+
 
 class Routes:
     """A group of handlers bound to one simulator's state, clock and tokens, answering on one listener."""

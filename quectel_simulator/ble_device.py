@@ -4,7 +4,9 @@ It holds only what the public sources show: one characteristic ``00009c40-…`` 
 ``0x7010`` frame with TTLV id 1 (SSID) and id 2 (password); a ``0x7011`` reply with id 7 PK, id 8 DK, id 9 binding
 code and a success flag (``captured`` layout: id 4 true and id 5 = 30 as in the real reply in ``truelecter/unquec-ble``
 ``decode.rs``; ``samples`` layout: id 6 true as Quectel's Android sample reads it). Then the device joins the network
-and reports its binding code to the cloud, which answers 5460 to ``deviceBindingByWifi`` until then.
+and reports its binding code to the cloud, which answers 5460 to ``deviceBindingByWifi`` until then. The cloud is a
+:class:`~quectel_simulator.CloudSimulator` in this process, or a :class:`~quectel_simulator.remote_cloud.RemoteCloud`
+for a simulator in another one (a device inside Home Assistant, whose cloud simulator runs beside it).
 
 A device out of set-up mode answers an empty ``0x7011``, as one captured in unquec-ble (whose client reads it as "not
 in pairing mode"). One thing is not public and is chosen here: how a device says no. A refusal is the layout's flag
@@ -25,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 from .ble_wire import FrameReader, WireFrame, build_frame, ttlv_binary, ttlv_bool, ttlv_int, ttlv_items
 from .crypto import new_auth_key
+from .remote_cloud import RemoteCloud, RemoteCloudError
 from .state import BINDING_TYPE_WIFI, Binding
 
 if TYPE_CHECKING:
@@ -55,7 +58,8 @@ class SimulatedWifiDevice:
     Attributes:
         product_key: Its product key.
         device_key: Its device key (12 hex characters, MAC style; the Bluetooth address is made from it).
-        cloud: The cloud simulator it reports to once on Wi-Fi, or ``None`` for a device without a cloud.
+        cloud: The cloud simulator it reports to once on Wi-Fi (in this process, or a remote one over HTTP), or
+            ``None`` for a device without a cloud.
         networks: The networks in reach, SSID → password. Empty: any SSID and password join.
         binding_code: The code it reports (16 upper-case hex), random by default.
         binding_code_ttl: Seconds the cloud keeps the code valid (0 for ever).
@@ -63,7 +67,7 @@ class SimulatedWifiDevice:
         reply_delay: Seconds between the ``0x7010`` and the ``0x7011``.
         join_delay: Seconds between the ``0x7011`` and reaching the cloud.
         reaches_cloud: ``False``: it accepts the settings but never gets online (bad router, 5 GHz only...).
-        bound_elsewhere_by: A user who binds it in another app the moment it reaches the cloud.
+        bound_elsewhere_by: A user who binds it in another app the moment it reaches the cloud (in-process cloud only).
         answers: ``False``: it takes writes and never replies.
         setup_mode: ``False``: it answers an empty ``0x7011`` and joins nothing.
         before_reply: Raw frames it indicates just before its ``0x7011`` (frames this simulation does not model, such
@@ -76,7 +80,7 @@ class SimulatedWifiDevice:
 
     product_key: str
     device_key: str
-    cloud: CloudSimulator | None = None
+    cloud: CloudSimulator | RemoteCloud | None = None
     networks: dict[str, str] = field(default_factory=dict, repr=False)
     binding_code: str = field(default_factory=lambda: secrets.token_hex(8).upper(), repr=False)
     binding_code_ttl: float = 600.0
@@ -112,8 +116,11 @@ class SimulatedWifiDevice:
     _tasks: set[asyncio.Task[None]] = field(default_factory=set, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        """A device the cloud does not know cannot report to it."""
-        if self.cloud is not None and (self.product_key, self.device_key) not in self.cloud.state.devices:
+        """A device the cloud does not know cannot report to it (a remote cloud says so at the first request)."""
+        if isinstance(self.cloud, RemoteCloud):
+            if self.bound_elsewhere_by is not None:
+                raise ValueError("bound_elsewhere_by needs the cloud simulator in this process")
+        elif self.cloud is not None and (self.product_key, self.device_key) not in self.cloud.state.devices:
             raise KeyError((self.product_key, self.device_key))
 
     # ----- what it advertises -----
@@ -130,7 +137,9 @@ class SimulatedWifiDevice:
 
     @property
     def bound(self) -> bool:
-        """Whether the cloud has any binding of it."""
+        """Whether the cloud has any binding of it (a remote cloud: at its last answer, ``RemoteCloud.refresh``)."""
+        if isinstance(self.cloud, RemoteCloud):
+            return self.cloud.is_bound(self.product_key, self.device_key)
         return self.cloud is not None and bool(self.cloud.state.bindings_of_device(self.product_key, self.device_key))
 
     def manufacturer_data(self) -> dict[int, bytes]:
@@ -244,6 +253,10 @@ class SimulatedWifiDevice:
 
     def reach_cloud(self) -> None:
         """Get online and report the binding code (what the device does once on Wi-Fi)."""
+        if isinstance(self.cloud, RemoteCloud):
+            # Over HTTP, in a task of its own: ``reached_cloud`` is set once the simulator has taken the report.
+            self._spawn(self._report_to(self.cloud))
+            return
         if self.cloud is not None:
             self.cloud.report_binding_code(
                 self.product_key, self.device_key, self.binding_code, ttl=self.binding_code_ttl
@@ -253,13 +266,22 @@ class SimulatedWifiDevice:
                 self.bind_elsewhere(self.bound_elsewhere_by)
         self.reached_cloud.set()
 
+    async def _report_to(self, cloud: RemoteCloud) -> None:
+        try:
+            await cloud.report_online(self.product_key, self.device_key, self.binding_code, ttl=self.binding_code_ttl)
+        except (KeyError, RemoteCloudError) as err:
+            # As a device whose cloud link fails: it stays offline, and a bind keeps answering 5460.
+            _LOGGER.warning("Simulated device %s could not report to the cloud: %s", self.local_name, err)
+            return
+        self.reached_cloud.set()
+
     def bind_elsewhere(self, uid: str) -> None:
         """Another user binds the device with its binding code in another app.
 
         Raises:
-            KeyError: Without a cloud, or for an unknown user.
+            KeyError: Without a cloud in this process, or for an unknown user.
         """
-        if self.cloud is None or uid not in self.cloud.state.users:
+        if self.cloud is None or isinstance(self.cloud, RemoteCloud) or uid not in self.cloud.state.users:
             raise KeyError(uid)
         state = self.cloud.state
         others = state.bindings_of_device(self.product_key, self.device_key)

@@ -26,6 +26,7 @@ from aiohttp import web
 
 from .codes import JSON_CONTENT_TYPE, dump_json, envelope
 from .recording import PRIMARY_HOST, RECORD_KEY
+from .routes_control import is_control_path
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -256,6 +257,8 @@ def fault_middleware(faults: FaultSet, host: str = PRIMARY_HOST) -> Middleware:
 
     @web.middleware
     async def inject(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if is_control_path(request.path):
+            return await handler(request)
         fault = faults.take(request.method, request.path, host)
         if fault is None:
             return await handler(request)

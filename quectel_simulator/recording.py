@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any, Final
 
 from aiohttp import web
 
+from .routes_control import is_control_path
+
 if TYPE_CHECKING:
     from aiohttp.typedefs import Handler, Middleware
 
@@ -92,6 +94,8 @@ def recording_middleware(log: list[RecordedRequest], now: Any, host: str = PRIMA
 
     @web.middleware
     async def record(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if is_control_path(request.path):  # the simulator's own routes, not a request to the cloud
+            return await handler(request)
         body = await request.read()
         recorded = RecordedRequest(
             method=request.method,

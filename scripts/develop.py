@@ -1,9 +1,11 @@
 """The launcher behind ``scripts/develop``: the cloud simulator and a real Home Assistant with this integration.
 
 ``python scripts/develop.py [--ha-port 8123] [--simulator-port 8910] [--reset]`` (run by ``scripts/develop`` inside
-the toolchain), with the end-to-end stage's harness (``tests/e2e/real_ha.py``). Home Assistant's configuration lives
-in ``.dev/config`` (git-ignored) and survives restarts; the simulator starts from its demo data every time. Ctrl-C (or
-SIGTERM) stops Home Assistant, then the simulator.
+the toolchain), with the end-to-end stage's harness (``tests/e2e/real_ha.py``, ``tests/e2e/ha_config.py``). Home
+Assistant's configuration lives in ``.dev/config`` (git-ignored) and survives restarts; the simulator starts from its
+demo data every time. A factory-new Wi-Fi device (the demo data's ``p11wifi`` / ``a0b1c2d3e4f7``) advertises near a
+simulated Bluetooth proxy in Home Assistant (the development-only ``quectel_iot_sim_ble`` component), so the Wi-Fi
+set-up can be tried in the UI. Ctrl-C (or SIGTERM) stops Home Assistant, then the simulator.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository: 
 from homeassistant.const import RESTART_EXIT_CODE
 
 from quectel_simulator import CloudSimulator
+from tests.e2e.ha_config import SimulatedBluetooth, SimulatedWifiDevice, write_config
 from tests.e2e.real_ha import (
     DEV_USER,
     LOOPBACK,
@@ -32,7 +35,6 @@ from tests.e2e.real_ha import (
     port_is_free,
     start_home_assistant,
     start_simulator,
-    write_config,
 )
 
 if TYPE_CHECKING:
@@ -40,6 +42,8 @@ if TYPE_CHECKING:
 
 DEV_DIR = REPO / ".dev"
 CONFIG_DIR = DEV_DIR / "config"
+# Joins any network with any password (it has no radio), slowly enough to watch both progress steps.
+WIFI_DEVICE = SimulatedWifiDevice(reply_delay=1.0, join_delay=4.0)
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
@@ -71,6 +75,7 @@ def _banner(ha_url: str, simulator_url: str, *, user_created: bool) -> str:
     domain = state.user_domains[demo.user_domain]
     user_note = "created now" if user_created else "from an earlier run"
     rel = CONFIG_DIR.relative_to(REPO)
+    label = f"{WIFI_DEVICE.local_name} ({WIFI_DEVICE.product_key} / {WIFI_DEVICE.device_key})"
     return f"""
 ==========================================================================================
 Home Assistant:  {ha_url}
@@ -88,6 +93,10 @@ Add the integration: Settings -> Devices & services -> Add integration -> Quecte
   then Base URL:      {simulator_url}
 Then call an action: Developer tools -> Actions -> "Quectel IoT: ..." (e.g. bind_by_dk with product key p11cell,
 device key c0ffee000002; the simulator's banner above lists every demo device and binding code).
+
+Set up a new Wi-Fi device, once the account is added (a simulated factory-new plug near a simulated Bluetooth
+proxy): Settings -> Devices & services -> Discovered: "{label}" -> Add -> Submit
+  -> any network name and password (it joins any) -> Submit; a few seconds later it is bound to the account.
 
 Ctrl-C stops Home Assistant and the simulator.
 ==========================================================================================
@@ -112,14 +121,21 @@ def main(argv: list[str] | None = None) -> int:
     try:
         simulator = start_simulator(args.simulator_port, DEV_DIR / "simulator.log", echo=True)
         processes.append(simulator)
-        write_config(CONFIG_DIR, args.ha_port, writer="scripts/develop", default_level="warning")
+        simulator_url = f"http://{LOOPBACK}:{args.simulator_port}"
+        write_config(
+            CONFIG_DIR,
+            args.ha_port,
+            writer="scripts/develop",
+            default_level="warning",
+            bluetooth=SimulatedBluetooth(simulator_url, (WIFI_DEVICE,)),
+        )
         ha_url = f"http://{LOOPBACK}:{args.ha_port}"
         say(f"starting Home Assistant on {ha_url} (the first start takes a little longer) ...")
         homeassistant = start_home_assistant(CONFIG_DIR, args.ha_port, DEV_DIR / "homeassistant.log", echo=True)
         processes.append(homeassistant)
         created, token = onboard(ha_url, DEV_USER)
         HaApi(ha_url, token).wait_running()
-        say(_banner(ha_url, f"http://{LOOPBACK}:{args.simulator_port}", user_created=created))
+        say(_banner(ha_url, simulator_url, user_created=created))
         while True:
             time.sleep(0.5)
             simulator.check_running()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 
+from homeassistant.components.bluetooth import async_rediscover_address
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
@@ -13,6 +14,7 @@ from .account import QuecAccount
 from .const import CONF_TOKENS, DOMAIN
 from .coordinator import HiddenDevices
 from .login import build_client
+from .nearby import nearby_devices
 from .services import async_setup_services
 
 if TYPE_CHECKING:
@@ -44,6 +46,17 @@ async def async_setup_entry(hass: HomeAssistant, entry: QuecConfigEntry) -> bool
     await account.coordinator.async_config_entry_first_refresh()
     entry.runtime_data = account
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+
+    @callback
+    def _offer_devices_in_range() -> None:
+        # Discovery with no loaded account ends at once (account_required), and Home Assistant never matches the same
+        # advertisement twice: offer the devices in range again once this account is loaded (a flow already open for
+        # one, or a device ignored, aborts as usual).
+        if entry.state is ConfigEntryState.LOADED:
+            for device in nearby_devices(hass, connectable=False):
+                async_rediscover_address(hass, device.address)
+
+    entry.async_on_unload(entry.async_on_state_change(_offer_devices_in_range))
     return True
 
 

@@ -2,6 +2,12 @@
 
 Each test gets its own pair of processes and its own folder ``artifacts/e2e/<run>/<test>/`` (git-ignored) with the
 HA configuration, both processes' logs and, for the browser test, the screenshots.
+
+The simulator has a second listener (another host name of the cloud) that alone serves the second demo user domain,
+and the test Home Assistant knows the two listeners as the European data center's hosts (``quectel_iot_test_hosts``),
+so region *Automatic* is tried over real HTTP. A test marked ``@pytest.mark.wifi_device(**options)`` also has a
+factory-new Wi-Fi device near a simulated Bluetooth proxy in its Home Assistant (``quectel_iot_sim_ble``; the options
+are those of ``ha_config.SimulatedWifiDevice``).
 """
 
 from __future__ import annotations
@@ -15,8 +21,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.common import user_input
+from tests.common import OTHER_DOMAIN, user_input
 
+from .ha_config import SimulatedBluetooth, SimulatedWifiDevice, write_config
 from .real_ha import (
     DEV_USER,
     LOOPBACK,
@@ -28,7 +35,6 @@ from .real_ha import (
     onboard,
     start_home_assistant,
     start_simulator,
-    write_config,
 )
 from .releases import PINNED, running_release
 
@@ -36,6 +42,14 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
 DOMAIN = "quectel_iot"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The stage's marker (here, not in pytest.ini: a plain ``pytest`` from the repository root collects it too)."""
+    config.addinivalue_line(
+        "markers",
+        "wifi_device(**options): a factory-new Wi-Fi device near a simulated Bluetooth proxy in the test's HA",
+    )
 
 
 def pytest_report_header() -> str:
@@ -75,6 +89,8 @@ class Stack:
     simulator: ManagedProcess
     homeassistant: ManagedProcess
     simulator_url: str
+    other_host_url: str
+    """The simulator's second listener: it alone serves the second demo user domain (OTHER_DOMAIN)."""
     base_url: str
     api: HaApi
     config_dir: Path
@@ -127,15 +143,23 @@ def artifacts(run_artifacts: Path, request: pytest.FixtureRequest) -> Path:
 
 
 @pytest.fixture
-def stack(artifacts: Path) -> Iterator[Stack]:
+def stack(artifacts: Path, request: pytest.FixtureRequest) -> Iterator[Stack]:
     """The simulator and an onboarded Home Assistant (user ``dev``) with this integration, on free ports."""
-    simulator_port = free_port()
-    simulator = start_simulator(simulator_port, artifacts / "simulator.log")
+    simulator_port, other_port = free_port(), free_port()
+    simulator = start_simulator(simulator_port, artifacts / "simulator.log", extra_hosts={other_port: [OTHER_DOMAIN]})
+    simulator_url, other_host_url = f"http://{LOOPBACK}:{simulator_port}", f"http://{LOOPBACK}:{other_port}"
     homeassistant: ManagedProcess | None = None
     try:
         ha_port = free_port()
         config_dir = artifacts / "config"
-        write_config(config_dir, ha_port, writer="tests/e2e/conftest.py")
+        marker = request.node.get_closest_marker("wifi_device")
+        write_config(
+            config_dir,
+            ha_port,
+            writer="tests/e2e/conftest.py",
+            test_hosts={"europe": [simulator_url, other_host_url]},
+            bluetooth=SimulatedBluetooth(simulator_url, (SimulatedWifiDevice(**marker.kwargs),)) if marker else None,
+        )
         homeassistant = start_home_assistant(config_dir, ha_port, artifacts / "homeassistant.log")
         base_url = f"http://{LOOPBACK}:{ha_port}"
         _created, token = onboard(base_url, DEV_USER)
@@ -144,7 +168,8 @@ def stack(artifacts: Path) -> Iterator[Stack]:
         running = Stack(
             simulator=simulator,
             homeassistant=homeassistant,
-            simulator_url=f"http://{LOOPBACK}:{simulator_port}",
+            simulator_url=simulator_url,
+            other_host_url=other_host_url,
             base_url=base_url,
             api=api,
             config_dir=config_dir,

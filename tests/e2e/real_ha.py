@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -28,10 +26,9 @@ import requests
 from .log_scan import LogProblem, scan_log
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping, Sequence
 
 REPO = Path(__file__).resolve().parents[2]
-INTEGRATION_DIR = REPO / "custom_components" / "quectel_iot"
 LOOPBACK = "127.0.0.1"
 HTTP_TIMEOUT = 30
 """Seconds for one HTTP request to Home Assistant or the simulator."""
@@ -62,8 +59,10 @@ def free_port() -> int:
 
 
 def port_is_free(port: int) -> bool:
-    """Whether 127.0.0.1:port can be bound."""
+    """Whether 127.0.0.1:port can be listened on (by a server that sets SO_REUSEADDR, as aiohttp does)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        # Connections of a run that just ended linger in TIME_WAIT: they do not stop a server, a listener does.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((LOOPBACK, port))
         except OSError:
@@ -187,19 +186,27 @@ class ManagedProcess:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def start_simulator(port: int, log_path: Path, *, echo: bool = False, timeout: float = 30) -> ManagedProcess:
-    """Start ``python -m quectel_simulator`` on 127.0.0.1:port and wait until it answers HTTP."""
-    sim = ManagedProcess(
-        name="simulator",
-        args=[sys.executable, "-m", "quectel_simulator", "--host", LOOPBACK, "--port", str(port)],
-        log_path=log_path,
-        echo=echo,
-    )
+def start_simulator(
+    port: int,
+    log_path: Path,
+    *,
+    echo: bool = False,
+    timeout: float = 30,
+    extra_hosts: Mapping[int, Sequence[str]] | None = None,
+) -> ManagedProcess:
+    """Start ``python -m quectel_simulator`` on 127.0.0.1:port and wait until it answers HTTP.
+
+    ``extra_hosts``: more listeners (``--extra-host``), port -> the user domains only that one serves.
+    """
+    args = [sys.executable, "-m", "quectel_simulator", "--host", LOOPBACK, "--port", str(port)]
+    for extra_port, domains in (extra_hosts or {}).items():
+        args += ["--extra-host", f"{extra_port}:{','.join(domains)}"]
+    sim = ManagedProcess(name="simulator", args=args, log_path=log_path, echo=echo)
     sim.start()
 
     def answers() -> bool:
         sim.check_running()
-        return "listening on" in sim.output and _accepts(port)
+        return "listening on" in sim.output and all(_accepts(p) for p in (port, *(extra_hosts or {})))
 
     try:
         wait_for("the simulator to listen", answers, timeout)
@@ -226,94 +233,8 @@ def _http_answers(url: str) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Home Assistant: configuration folder, process, onboarding
+# Home Assistant: process, onboarding (its configuration folder: ha_config.py)
 # ---------------------------------------------------------------------------------------------------------------
-
-CONFIGURATION_YAML = """\
-# Written by {writer}; rewritten at every start (edit {writer} instead).
-homeassistant:
-  name: Quectel IoT dev
-  latitude: 52.52
-  longitude: 13.405
-  elevation: 34
-  unit_system: metric
-  time_zone: Europe/Berlin
-  country: DE
-  currency: EUR
-  language: en
-
-# A minimal set: the web UI and its APIs. HA sets up its base integrations on its own. The HTTP server's address
-# (127.0.0.1:{port}) is in .storage/http: HA 2026.10 ignores `http:` here after a first import.
-frontend:
-config:
-api:
-websocket_api:
-
-logger:
-  default: {default_level}
-  logs:
-    custom_components.quectel_iot: debug
-"""
-
-# Onboarding's "core config" step sets up integrations that need the internet (weather, radio, translation): mark
-# it done up front. The other steps (user, analytics, integration) go through HA's onboarding API.
-ONBOARDING_STORE = {"version": 4, "minor_version": 1, "key": "onboarding", "data": {"done": ["core_config"]}}
-
-
-def http_store(port: int) -> dict[str, Any]:
-    """HA's stored HTTP configuration: listen on 127.0.0.1:port, confirmed (nothing pending, no YAML to import).
-
-    HA 2026.10 imports ``http:`` from YAML once, as a *pending* setting that it reverts (to 0.0.0.0:8123) unless it
-    is confirmed in the UI within five minutes; writing the store before every start avoids both.
-    """
-    from homeassistant.components.http.config import (  # noqa: PLC0415 - HA's own schema and defaults
-        HTTP_STORAGE_SCHEMA,
-        STORAGE_KEY,
-        STORAGE_MINOR_VERSION,
-        STORAGE_VERSION,
-    )
-    from homeassistant.util import dt as dt_util  # noqa: PLC0415
-
-    stable = {
-        **HTTP_STORAGE_SCHEMA({"server_host": [LOOPBACK], "server_port": port}),
-        "created_at": dt_util.utcnow().isoformat(),
-        "error": None,
-        "error_message": None,
-    }
-    return {
-        "version": STORAGE_VERSION,
-        "minor_version": STORAGE_MINOR_VERSION,
-        "key": STORAGE_KEY,
-        "data": {"stable": stable, "pending": None, "yaml_migration_done": True},
-    }
-
-
-def write_config(config_dir: Path, port: int, *, writer: str, default_level: str = "info") -> None:
-    """Write configuration.yaml and the HTTP store, link the integration, and pre-seed onboarding on a new folder."""
-    config_dir.mkdir(parents=True, exist_ok=True)
-    (config_dir / "configuration.yaml").write_text(
-        CONFIGURATION_YAML.format(writer=writer, port=port, default_level=default_level), encoding="utf-8"
-    )
-    components = config_dir / "custom_components"
-    components.mkdir(exist_ok=True)
-    link = components / "quectel_iot"
-    # A relative link: it resolves both on the host and inside the toolchain's chroot.
-    target = Path(os.path.relpath(INTEGRATION_DIR, components))
-    if link.is_symlink():
-        if link.readlink() != target:
-            link.unlink()
-    elif link.is_dir():
-        shutil.rmtree(link)  # a copy from an older layout: the link keeps the folder in step with the repository
-    elif link.exists():
-        link.unlink()
-    if not link.is_symlink():
-        link.symlink_to(target, target_is_directory=True)
-    storage = config_dir / ".storage"
-    storage.mkdir(exist_ok=True)
-    onboarding = storage / "onboarding"
-    if not onboarding.exists():
-        onboarding.write_text(json.dumps(ONBOARDING_STORE), encoding="utf-8")
-    (storage / "http").write_text(json.dumps(http_store(port), indent=2), encoding="utf-8")
 
 
 def hass_command(config_dir: Path) -> list[str]:

@@ -10,6 +10,7 @@ import sys
 import time
 from typing import TYPE_CHECKING
 
+from .ha_config import COMPONENTS_DIR, INTEGRATION_DIR, SimulatedBluetooth, SimulatedWifiDevice, write_config
 from .real_ha import LOOPBACK, REPO, ManagedProcess, wait_for
 
 if TYPE_CHECKING:
@@ -80,3 +81,49 @@ def test_the_developer_launcher_starts_and_refuses_a_busy_port() -> None:
         )
     assert refused.returncode == 1
     assert f"port {port} on {LOOPBACK} is in use" in refused.stderr
+
+
+def test_the_configuration_folder(tmp_path: Path) -> None:
+    """configuration.yaml as Home Assistant reads it, the components linked, and nothing extra unless asked."""
+    from homeassistant.util.yaml import load_yaml_dict  # noqa: PLC0415 - HA's own YAML loader
+
+    config_dir = tmp_path / "config"
+    write_config(config_dir, 8123, writer="test")
+    plain = load_yaml_dict(config_dir / "configuration.yaml")
+    assert "quectel_iot_test_hosts" not in plain
+    assert "quectel_iot_sim_ble" not in plain
+    for name, target in (
+        ("quectel_iot", INTEGRATION_DIR),
+        ("quectel_iot_test_hosts", COMPONENTS_DIR / "quectel_iot_test_hosts"),
+        ("quectel_iot_sim_ble", COMPONENTS_DIR / "quectel_iot_sim_ble"),
+    ):
+        link = config_dir / "custom_components" / name
+        assert link.is_symlink()
+        assert not link.readlink().is_absolute()
+        assert link.resolve() == target.resolve()
+
+    device = SimulatedWifiDevice(wifi_networks={"Lab: 2.4 GHz": 'say "hi"'}, join_delay=2)
+    write_config(
+        config_dir,
+        8123,
+        writer="test",
+        test_hosts={"europe": ["http://127.0.0.1:1", "http://127.0.0.1:2"]},
+        bluetooth=SimulatedBluetooth("http://127.0.0.1:1", (device,)),
+    )
+    config = load_yaml_dict(config_dir / "configuration.yaml")
+    assert config["quectel_iot_test_hosts"] == {"europe": ["http://127.0.0.1:1", "http://127.0.0.1:2"]}
+    assert config["quectel_iot_sim_ble"] == {
+        "repository": str(REPO),
+        "simulator_url": "http://127.0.0.1:1",
+        "devices": [
+            {
+                "product_key": "p11wifi",
+                "device_key": "a0b1c2d3e4f7",
+                "wifi_networks": {"Lab: 2.4 GHz": 'say "hi"'},
+                "reply_delay": 1.0,
+                "join_delay": 2,
+            }
+        ],
+    }
+    assert (device.address, device.local_name) == ("A0:B1:C2:D3:E4:F7", "QUEC_BLE_E4F7")
+    assert "say" not in repr(device)

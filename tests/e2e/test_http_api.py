@@ -7,7 +7,18 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tests.common import CELL_DK_FREE, CELL_PK, DEMO_EMAIL, user_input
+from yarl import URL
+
+from tests.common import (
+    CELL_DK_FREE,
+    CELL_PK,
+    DEMO_EMAIL,
+    OTHER_DOMAIN,
+    OTHER_EMAIL,
+    OTHER_PASSWORD,
+    OTHER_SECRET,
+    user_input,
+)
 
 from .real_ha import wait_for
 from .releases import running_release
@@ -95,6 +106,44 @@ def test_config_flow_bind_by_dk_and_device_registry(stack: Stack) -> None:
     assert user_input()["user_domain_secret"] not in ha_log
     assert user_input()["password"] not in ha_log
     assert response["auth_key"] not in ha_log
+
+
+def test_region_automatic_finds_the_host_that_knows_the_user_domain(stack: Stack) -> None:
+    """Region *Automatic*, left at its default: the European data center's first host (the simulator's main listener)
+    does not know the second demo user domain (5015), its second host does; the entry keeps that host."""
+    api = stack.api
+    form = api.post("/api/config/config_entries/flow", {"handler": DOMAIN, "show_advanced_options": False})
+    (region,) = [field for field in form["data_schema"] if field["name"] == "region"]
+    assert region["default"] == "auto"
+    typed = {
+        "user_domain": OTHER_DOMAIN,
+        "user_domain_secret": OTHER_SECRET,
+        "account": OTHER_EMAIL,
+        "password": OTHER_PASSWORD,
+    }
+    created = api.post(f"/api/config/config_entries/flow/{form['flow_id']}", typed)
+    assert created["type"] == "create_entry", created
+    assert created["title"] == OTHER_EMAIL
+    # The success text's key is the data center; its placeholder the host that signed the account in.
+    other_host = URL(stack.other_host_url)
+    assert created["description"] == "europe"
+    assert created["description_placeholders"] == {"host": f"{other_host.host}:{other_host.port}"}
+    entry_id = created["result"]["entry_id"]
+    entries = api.get(f"/api/config/config_entries/entry?domain={DOMAIN}")
+    assert [(e["entry_id"], e["state"]) for e in entries] == [(entry_id, "loaded")]
+
+    diagnostics = api.get(f"/api/diagnostics/config_entry/{entry_id}")["data"]
+    assert diagnostics["entry"]["data"]["region"] == "auto"
+    assert diagnostics["entry"]["data"]["data_center"] == "europe"
+    assert diagnostics["entry"]["data"]["base_url"] == stack.other_host_url
+    assert diagnostics["session"]["base_url"] == stack.other_host_url
+
+    stack.stop_and_check_logs()
+    logins = [line for line in stack.simulator.output.splitlines() if "emailPwdLogin" in line]
+    assert len(logins) == 2, logins  # the main listener's refusal, then the second listener's sign-in
+    assert "code 5015" in logins[0]
+    assert "code 200" in logins[1]
+    assert OTHER_PASSWORD not in stack.homeassistant.output
 
 
 def test_options_reload_and_diagnostics(stack: Stack) -> None:

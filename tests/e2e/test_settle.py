@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 import pytest
 from playwright.sync_api import sync_playwright
 
+from .browser import CHROMIUM_ARGS, chromium_executable
 from .settle import unsettled, wait_until_settled
-from .test_browser import CHROMIUM_ARGS, chromium_executable
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
