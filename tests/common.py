@@ -14,6 +14,7 @@ from custom_components.quectel_iot.const import (
     CONF_REGION,
     CONF_USER_DOMAIN,
     CONF_USER_DOMAIN_SECRET,
+    DOMAIN,
 )
 
 if TYPE_CHECKING:
@@ -135,3 +136,8 @@ def registry_device(hass: Any, entry: Any, product_key: str, device_key: str) ->
 
     registry = dr.async_get(hass)
     return registry.async_get_device_by_identifier((DOMAIN, f"{product_key}_{device_key}"), entry.entry_id)
+
+
+def flows(hass: Any) -> list[dict[str, Any]]:
+    """The integration's config flows in progress."""
+    return [dict(flow) for flow in hass.config_entries.flow.async_progress_by_handler(DOMAIN)]

@@ -6,15 +6,19 @@ from typing import TYPE_CHECKING
 
 import aiohttp
 import pytest
+from homeassistant.components.bluetooth import async_register_scanner
 
 # Import our package before phcc's testing_config puts its own custom_components first on sys.path.
 from custom_components.quectel_iot.api import Region
 from custom_components.quectel_iot.const import DOMAIN  # noqa: F401
 from quectel_simulator import CloudSimulator
+from quectel_simulator.ble_scanner import SimulatedBluetoothProxy
 from tests.common import EU_ALT_HOST, NA_HOST, OTHER_DOMAIN, known_hosts
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
+
+    from homeassistant.core import HomeAssistant
 
 
 @pytest.fixture(autouse=True)
@@ -55,3 +59,21 @@ async def cloud_hosts(simulator: CloudSimulator) -> AsyncIterator[CloudSimulator
     north_america = await simulator.start_host(NA_HOST, [])
     with known_hosts({Region.EUROPE: (simulator.url, eu_alt), Region.NORTH_AMERICA: (north_america,)}):
         yield simulator
+
+
+@pytest.fixture
+async def proxy(hass: HomeAssistant) -> AsyncIterator[SimulatedBluetoothProxy]:
+    """A simulated Bluetooth proxy registered with HA's Bluetooth stack (needs ``enable_bluetooth``).
+
+    Devices added to it are discovered and connected to through Home Assistant's own Bluetooth code, as through an
+    ESPHome proxy; they are removed and stopped afterwards.
+    """
+    scanner = SimulatedBluetoothProxy()
+    unregister = async_register_scanner(hass, scanner)
+    unsetup = scanner.async_setup()
+    yield scanner
+    for device in list(scanner.devices.values()):
+        scanner.remove_device(device)
+        await device.close()
+    unsetup()
+    unregister()

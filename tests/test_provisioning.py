@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from typing import Any
 from unittest.mock import patch
 
 import pytest
-from homeassistant.components.bluetooth import async_register_scanner
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
@@ -27,7 +26,7 @@ from quectel_simulator import CloudSimulator, Fault
 from quectel_simulator.ble_device import SimulatedWifiDevice
 from quectel_simulator.ble_scanner import SimulatedBluetoothProxy
 from quectel_simulator.state import BINDING_MODE_UNIQUE
-from tests.common import DEMO_UID, FRIEND_EMAIL, FRIEND_PASSWORD, FRIEND_UID, setup_demo_entry
+from tests.common import DEMO_UID, FRIEND_EMAIL, FRIEND_PASSWORD, FRIEND_UID, flows, setup_demo_entry
 
 NEW_PK, NEW_DK = "p11wifi", "a0b1c2d3e4f7"  # in the demo data, never reported a binding code
 SSID, PASSWORD = "Home network", "correct horse battery"
@@ -47,28 +46,11 @@ def fast_polling() -> Any:
 
 
 @pytest.fixture
-async def proxy(hass: HomeAssistant) -> AsyncIterator[SimulatedBluetoothProxy]:
-    scanner = SimulatedBluetoothProxy()
-    unregister = async_register_scanner(hass, scanner)
-    unsetup = scanner.async_setup()
-    yield scanner
-    for device in list(scanner.devices.values()):
-        scanner.remove_device(device)
-        await device.close()
-    unsetup()
-    unregister()
-
-
-@pytest.fixture
 def new_device(simulator: CloudSimulator) -> Callable[..., SimulatedWifiDevice]:
     def make(**options: Any) -> SimulatedWifiDevice:
         return SimulatedWifiDevice(NEW_PK, NEW_DK, cloud=simulator, networks={SSID: PASSWORD}, **options)
 
     return make
-
-
-def flows(hass: HomeAssistant) -> list[dict[str, Any]]:
-    return [dict(flow) for flow in hass.config_entries.flow.async_progress_by_handler(DOMAIN)]
 
 
 async def finish_progress(hass: HomeAssistant, result: dict[str, Any]) -> dict[str, Any]:

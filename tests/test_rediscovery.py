@@ -9,19 +9,15 @@ from Home Assistant's start, and the account is added later in the UI.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
-from homeassistant.components.bluetooth import async_register_scanner
 
-from custom_components.quectel_iot.const import DOMAIN
 from quectel_simulator.ble_device import SimulatedWifiDevice
 from quectel_simulator.ble_scanner import SimulatedBluetoothProxy
-from tests.common import FRIEND_UID, setup_demo_entry
+from tests.common import FRIEND_UID, flows, setup_demo_entry
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
-
     from homeassistant.core import HomeAssistant
 
     from quectel_simulator import CloudSimulator
@@ -32,23 +28,6 @@ NEW_PK, NEW_DK = "p11wifi", "a0b1c2d3e4f7"
 @pytest.fixture(autouse=True)
 def bluetooth(enable_bluetooth: None) -> None:
     """HA's Bluetooth stack with its adapters mocked out (no radio)."""
-
-
-@pytest.fixture
-async def proxy(hass: HomeAssistant) -> AsyncIterator[SimulatedBluetoothProxy]:
-    scanner = SimulatedBluetoothProxy()
-    unregister = async_register_scanner(hass, scanner)
-    unsetup = scanner.async_setup()
-    yield scanner
-    for device in list(scanner.devices.values()):
-        scanner.remove_device(device)
-        await device.close()
-    unsetup()
-    unregister()
-
-
-def flows(hass: HomeAssistant) -> list[dict[str, Any]]:
-    return [dict(flow) for flow in hass.config_entries.flow.async_progress_by_handler(DOMAIN)]
 
 
 async def test_a_device_seen_before_the_first_account_is_offered_with_it(

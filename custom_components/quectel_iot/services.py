@@ -58,6 +58,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Coroutine
 
     from .account import QuecAccount
+    from .api import WifiBindResult
     from .api.models import DeviceShare
     from .data import QuecConfigEntry
 
@@ -90,15 +91,16 @@ async def _async_bind_by_dk(call: ServiceCall) -> ServiceResponse:
 async def _async_bind_wifi(call: ServiceCall) -> ServiceResponse:
     account = _account(call)
     result = await account.async_bind_wifi(bind_requests.wifi_bind_request(account.options, call.data))
-    if not call.return_response:
-        return None
+    return {**_wifi_bind_response(result), "product_logo": result.product_logo} if call.return_response else None
+
+
+def _wifi_bind_response(result: WifiBindResult) -> dict[str, Any]:
     return {
         "product_key": result.product_key,
         "device_key": result.device_key,
         "auth_key": result.auth_key,
         "binding_mode": result.binding_mode,
         "product_name": result.product_name,
-        "product_logo": result.product_logo,
     }
 
 
@@ -202,15 +204,7 @@ async def _async_provision_wifi(call: ServiceCall) -> ServiceResponse:
     result = await account.async_provision_wifi(address, settings, call.data, timeout)
     # It now advertises "configured, bound": a later factory reset is discovered again.
     bluetooth.async_clear_address_from_match_history(call.hass, address)
-    if not call.return_response:
-        return None
-    return {
-        "product_key": result.product_key,
-        "device_key": result.device_key,
-        "auth_key": result.auth_key,
-        "binding_mode": result.binding_mode,
-        "product_name": result.product_name,
-    }
+    return _wifi_bind_response(result) if call.return_response else None
 
 
 @callback
