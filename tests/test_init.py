@@ -7,9 +7,11 @@ import time
 import pytest
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers.update_coordinator import UpdateFailed
 
-from custom_components.quectel_iot.api import Token, TokenPair
+from custom_components.quectel_iot.api import QuecConnectionError, QuecRateLimitError, Token, TokenPair
 from custom_components.quectel_iot.const import CONF_TOKENS, DOMAIN
+from custom_components.quectel_iot.errors import setup_error
 from quectel_simulator import CloudSimulator, Fault
 from tests.common import DEMO_UID, setup_demo_entry
 
@@ -82,3 +84,15 @@ async def test_other_cloud_error_retries_setup(hass: HomeAssistant, simulator: C
     entry = await setup_demo_entry(hass, simulator)
     assert entry.state is ConfigEntryState.SETUP_RETRY
     assert "5000" in str(entry.reason)
+
+
+def test_a_lockout_at_setup_says_how_long_to_wait() -> None:
+    # The first refresh turns this into "not ready"; from Home Assistant 2026.11 on its retry waits retry_after.
+    error = setup_error(QuecRateLimitError("locked", code=5148, retry_after=1200.0), "https://example.invalid")
+    assert isinstance(error, UpdateFailed)
+    assert error.retry_after == 1200.0
+    assert error.translation_key == "rate_limited"
+    assert error.translation_placeholders == {"wait": "20", "code": "5148"}
+    other = setup_error(QuecConnectionError("refused"), "https://example.invalid")
+    assert isinstance(other, UpdateFailed)
+    assert other.retry_after is None

@@ -88,13 +88,18 @@ def setup_error(err: QuecError, base_url: str) -> HomeAssistantError:
     """
     if is_credential_error(err):
         return ConfigEntryAuthFailed(translation_domain=DOMAIN, translation_key="auth_failed")
+    retry_after: float | None = None
     if isinstance(err, QuecRateLimitError):
         key, placeholders = "rate_limited", {"wait": wait_minutes(err.retry_after), "code": str(err.code)}
+        # From Home Assistant 2026.11 on, the setup retry waits this long (2026.10 uses its own backoff).
+        retry_after = err.retry_after
     elif isinstance(err, QuecConnectionError):
         key, placeholders = "cannot_connect", {"base_url": base_url, "error": str(err)}
     else:
         key, placeholders = "cloud_error", {"code": str(err.code), "message": str(err)}
-    return UpdateFailed(translation_domain=DOMAIN, translation_key=key, translation_placeholders=placeholders)
+    return UpdateFailed(
+        translation_domain=DOMAIN, translation_key=key, translation_placeholders=placeholders, retry_after=retry_after
+    )
 
 
 def update_error(err: QuecError) -> HomeAssistantError:
