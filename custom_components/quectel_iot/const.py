@@ -27,6 +27,9 @@ OPT_ROOM_ID: Final = "room_id"
 OPT_COMMON_DEVICE: Final = "common_device"
 OPT_CAPABILITIES: Final = "capabilities"
 OPT_PRODUCT_SECRETS: Final = "product_secrets"
+# Saved Wi-Fi networks, SSID -> password ("" for an open network): the provision_wifi action takes its password from
+# here, since Home Assistant records every action's data in clear.
+OPT_WIFI_NETWORKS: Final = "wifi_networks"
 
 # Options: how often the device list is polled. The cloud locks out busy accounts (about 1280 calls a day), so never
 # below a minute.
