@@ -32,6 +32,7 @@ from custom_components.quectel_iot.api import (
 )
 from quectel_simulator import CloudSimulator
 from quectel_simulator.crypto import ble_decrypt, ble_signature, decrypt_login_password, email_login_signature
+from tests.api.helpers import issued, make_client
 from tests.api.wire import form_of
 from tests.common import (
     BLE_CODE,
@@ -61,44 +62,6 @@ from tests.common import (
 
 if TYPE_CHECKING:
     import aiohttp
-
-
-def make_client(
-    session: aiohttp.ClientSession,
-    sim: CloudSimulator,
-    *,
-    credentials: Any = None,
-    tokens: TokenPair | None = None,
-    secret: str = DEMO_SECRET,
-    domain: str = DEMO_DOMAIN,
-    saved: list[TokenPair] | None = None,
-    **kwargs: Any,
-) -> QuecCloudClient:
-    return QuecCloudClient(
-        session,
-        user_domain=domain,
-        user_domain_secret=secret,
-        region=Region.CUSTOM,
-        base_url=sim.url + "/",
-        credentials=credentials if credentials is not None else EmailCredentials(DEMO_EMAIL, DEMO_PASSWORD),
-        tokens=tokens,
-        on_tokens_updated=saved.append if saved is not None else None,
-        retry_backoff=0,
-        **kwargs,
-    )
-
-
-def issued(sim: CloudSimulator, uid: str = DEMO_UID, *, access_expires_at: float | None = None) -> TokenPair:
-    """A token pair issued by the simulator without a login request (as if stored by HA)."""
-    pair = TokenPair.from_api(sim.issue_tokens(uid))
-    if access_expires_at is not None:
-        pair = TokenPair(Token(pair.access.value, access_expires_at), pair.refresh)
-    return pair
-
-
-@pytest.fixture
-async def client(session: aiohttp.ClientSession, simulator: CloudSimulator) -> QuecCloudClient:
-    return make_client(session, simulator, tokens=issued(simulator))
 
 
 # --- construction ---------------------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from custom_components.quectel_iot.api import (
 from custom_components.quectel_iot.api.models import DeviceShare, UnbindRequest
 from quectel_simulator import Binding, CloudSimulator, Fault
 from quectel_simulator.crypto import ble_encrypt
-from tests.api.test_client import issued, make_client
+from tests.api.helpers import issued, make_client
 from tests.common import (
     BLE_DK,
     BLE_PK,
@@ -35,11 +35,6 @@ if TYPE_CHECKING:
 
 SHARED_DK = "a0b1c2d3e4f8"
 DEMO_SHARE_CODE = "53f2d1e7b4181db8636868128ec7a223"
-
-
-@pytest.fixture
-async def client(session: aiohttp.ClientSession, simulator: CloudSimulator) -> QuecCloudClient:
-    return make_client(session, simulator, tokens=issued(simulator))
 
 
 async def test_unbind_wire_and_result(client: QuecCloudClient, simulator: CloudSimulator) -> None:

@@ -35,7 +35,7 @@ from custom_components.quectel_iot.api import (
     WifiBindRequest,
 )
 from quectel_simulator import CloudSimulator, Fault
-from tests.api.test_client import issued, make_client
+from tests.api.helpers import issued, make_client
 from tests.common import (
     BLE_CODE,
     BLE_CODE_WITH_SECRET,
@@ -61,11 +61,6 @@ from tests.common import (
 
 if TYPE_CHECKING:
     import aiohttp
-
-
-@pytest.fixture
-async def client(session: aiohttp.ClientSession, simulator: CloudSimulator) -> QuecCloudClient:
-    return make_client(session, simulator, tokens=issued(simulator))
 
 
 # --- every seed code the simulator's state can produce ---------------------------------------------------------------

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from custom_components.quectel_iot.api import TokenPair
-from tests.api.test_client import issued, make_client
+from tests.api.helpers import issued, make_client
 from tests.common import DEMO_UID, FRIEND_UID
 
 if TYPE_CHECKING:

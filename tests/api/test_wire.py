@@ -17,7 +17,7 @@ from custom_components.quectel_iot.api import (
 )
 from custom_components.quectel_iot.api.crypto import encrypt_binding_code
 from custom_components.quectel_iot.api.models import UnbindRequest
-from tests.api.test_client import issued, make_client
+from tests.api.helpers import issued, make_client
 from tests.api.wire import FORM, content_type, form_of
 from tests.common import (
     BLE_CODE,
@@ -43,11 +43,6 @@ if TYPE_CHECKING:
     from quectel_simulator import CloudSimulator
 
 JSON = "application/json"
-
-
-@pytest.fixture
-async def client(session: aiohttp.ClientSession, simulator: CloudSimulator) -> QuecCloudClient:
-    return make_client(session, simulator, tokens=issued(simulator))
 
 
 async def test_login_and_refresh_are_form_bodies(session: aiohttp.ClientSession, simulator: CloudSimulator) -> None:

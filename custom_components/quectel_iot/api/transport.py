@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
 _LOGGER = logging.getLogger(__name__)
+_HTTP_REDIRECT = 300
 _HTTP_CLIENT_ERROR = 400
 _HTTP_SERVER_ERROR = 500
 # aiohttp labels an empty POST/PUT body "application/octet-stream"; no client proven against the cloud sends that.
@@ -101,6 +102,9 @@ class CloudTransport:
                 params=params,
                 headers={"Accept": "*/*", **headers},
                 timeout=self._timeout,
+                # Never follow: a 307/308 would re-send the login form (password, its random, the signature) to
+                # whatever host the Location names, even over plain http.
+                allow_redirects=False,
                 **body,
             ) as response:
                 status = response.status
@@ -132,6 +136,11 @@ class CloudTransport:
     @staticmethod
     def _parse_envelope(status: int, content_type: str, body: bytes) -> Any:
         """``data`` of a success envelope; a typed exception for anything else."""
+        if _HTTP_REDIRECT <= status < _HTTP_CLIENT_ERROR:
+            # The Location is not repeated: it is whatever the answering host chose, and may carry anything.
+            raise QuecResponseError(
+                f"The cloud answered with a redirect (HTTP {status}), which is not followed", http_status=status
+            )
         if not body.strip():
             raise QuecResponseError(f"The cloud sent an empty response (HTTP {status})", http_status=status)
         try:
