@@ -20,7 +20,7 @@ from custom_components.quectel_iot.api import (
 from tests.common import DEMO_DOMAIN, DEMO_EMAIL, DEMO_PASSWORD, DEMO_SECRET
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
+    from collections.abc import AsyncIterator, Awaitable, Callable
 
     import aiohttp
 
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 class Listener:
     """One loopback aiohttp listener that counts what it receives."""
 
-    def __init__(self, handler: web.Handler | None = None) -> None:
+    def __init__(self, handler: Callable[[web.Request], Awaitable[web.StreamResponse]] | None = None) -> None:
         self.received: list[tuple[str, str, bytes]] = []
         self._handler = handler
         self._runner: web.AppRunner | None = None
