@@ -29,7 +29,7 @@ from pytest_homeassistant_custom_component.components import diagnostics as diag
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.quectel_iot import diagnostics as our_diagnostics
-from custom_components.quectel_iot.api import Region
+from custom_components.quectel_iot.api import PollSchedule, Region
 from custom_components.quectel_iot.const import DOMAIN
 from quectel_simulator import CloudSimulator, Fault
 from quectel_simulator.ble_device import SimulatedWifiDevice
@@ -289,7 +289,7 @@ async def test_no_secret_in_logs_diagnostics_reprs_registry_or_errors(  # noqa: 
     proxy = SimulatedBluetoothProxy()
     request.addfinalizer(async_register_scanner(hass, proxy))
     request.addfinalizer(proxy.async_setup())
-    fast_polling = patch("custom_components.quectel_iot.account.POLL_INTERVAL", 0.05)
+    fast_polling = patch("custom_components.quectel_iot.api.wifi_binding.POLL_SCHEDULE", PollSchedule(0.05, 0.0, 0.05))
     fast_polling.start()
     request.addfinalizer(fast_polling.stop)
     new_device = SimulatedWifiDevice(WIFI_PK, NEW_DEVICE_DK, cloud=simulator, networks={WIFI_SSID: WIFI_PASSWORD})

@@ -8,7 +8,6 @@ and tells the device list directly, so the device shows at once and the list is 
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
@@ -19,21 +18,19 @@ from homeassistant.helpers import device_registry as dr
 from .api import (
     DeviceType,
     LeaveShareResult,
-    QuecApiError,
-    QuecConnectionError,
+    QuecAlreadyBoundError,
     QuecError,
     QuecNotFoundError,
-    WifiBindResult,
+    bind_when_reported,
 )
 from .api.ble_provisioning import provision_wifi
-from .bind_requests import wifi_bind_request
-from .const import ATTR_BINDING_CODE, ATTR_DEVICE_KEY, ATTR_PRODUCT_KEY, DOMAIN, LOGGER
+from .const import DOMAIN, LOGGER
 from .coordinator import QuecDeviceCoordinator
 from .devices import device_key_of, register_device
 from .errors import is_credential_error, to_home_assistant_error
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Mapping
+    from collections.abc import Awaitable, Callable, Mapping
 
     from homeassistant.config_entries import ConfigEntry
     from homeassistant.core import HomeAssistant
@@ -51,14 +48,10 @@ if TYPE_CHECKING:
         ShareResult,
         UserInfo,
         WifiBindRequest,
+        WifiBindResult,
     )
     from .api.models import DeviceShare, UnbindRequest, UnbindResult
 
-# The cloud's "binding code not reported yet": the device is still joining Wi-Fi. Nothing was bound, so asking again
-# is safe; every other answer ends the wait.
-CODE_NOT_REPORTED: Final = 5460
-# Seconds between two binds while waiting for a device to reach the cloud (Quectel's WeChat sample polls every 3 s).
-POLL_INTERVAL: Final = 3.0
 DEFAULT_PROVISION_TIMEOUT: Final = 90
 
 
@@ -119,17 +112,25 @@ class QuecAccount:
 
     async def async_bind_by_dk(self, request: BindByDkRequest) -> BindResult:
         """Bind a pre-registered (e.g. cellular) device by its product and device keys."""
-        result = await self._call(self.client.bind_by_dk(request))
+        result = await self._call(
+            self._bind_checked(self.client.bind_by_dk(request), request.product_key, request.device_key)
+        )
         await self._device_bound(request.product_key, request.device_key, device_name=request.options.device_name)
         return result
 
     async def async_bind_wifi(self, request: WifiBindRequest) -> WifiBindResult:
         """Bind a Wi-Fi device with the binding code it reported to the cloud."""
-        return await self._call(self._bind_wifi(request))
+        result = await self._call(
+            self._bind_checked(self.client.bind_by_wifi(request), request.product_key, request.device_key)
+        )
+        await self._wifi_bound(request, result)
+        return result
 
     async def async_bind_ble(self, request: PureBleBindRequest) -> PureBleBindResult:
         """Bind a Bluetooth-only device (binding secret encrypted with the product secret)."""
-        result = await self._call(self.client.bind_by_pure_ble(request))
+        result = await self._call(
+            self._bind_checked(self.client.bind_by_pure_ble(request), request.product_key, request.device_key)
+        )
         await self._device_bound(request.product_key, request.device_key, device_name=request.options.device_name)
         return result
 
@@ -146,86 +147,61 @@ class QuecAccount:
         device = bluetooth.async_ble_device_from_address(self.hass, address, connectable=True)
         return await self._call(provision_wifi(device, settings.ssid, settings.password))
 
-    async def async_bind_when_reported(
-        self, provisioned: ProvisionedDevice, fields: Mapping[str, Any], wait_seconds: float
-    ) -> WifiBindResult:
-        """Bind the device with the code it gave once it has reached the cloud, asking every few seconds.
+    async def async_bind_when_reported(self, request: WifiBindRequest, wait_seconds: float) -> WifiBindResult:
+        """Bind a device that has just been given Wi-Fi, once it has reached the cloud (``api.bind_when_reported``).
 
-        While the device joins Wi-Fi the cloud answers 5460 (nothing bound: safe to ask again). A bind whose answer
-        was lost on the wire may have bound the device, so it is never sent again before the device list says it
-        was not.
+        The request is finished by the caller (``bind_requests.provisioned_wifi_request``) with the keys and the
+        binding code the device answered over Bluetooth.
         """
-        request = wifi_bind_request(
-            self.options,
-            {
-                **fields,
-                ATTR_PRODUCT_KEY: provisioned.product_key,
-                ATTR_DEVICE_KEY: provisioned.device_key,
-                ATTR_BINDING_CODE: provisioned.binding_code,
-            },
-        )
-        return await self._call(self._bind_when_reported(request, wait_seconds))
+        waiting = bind_when_reported(self.client, request, wait_seconds=wait_seconds)
+        result = await self._call(self._bind_checked(waiting, request.product_key, request.device_key))
+        await self._wifi_bound(request, result)
+        return result
 
     async def async_provision_wifi(
-        self, address: str, settings: WifiSettings, fields: Mapping[str, Any], wait_seconds: float
+        self,
+        address: str,
+        settings: WifiSettings,
+        request_for: Callable[[ProvisionedDevice], WifiBindRequest],
+        wait_seconds: float,
     ) -> WifiBindResult:
-        """The whole set-up: Wi-Fi over Bluetooth, then the bind once the device is in the cloud."""
+        """The whole set-up: Wi-Fi over Bluetooth, then the bind (``request_for`` the keys the device answered)."""
         provisioned = await self.async_send_wifi(address, settings)
-        return await self.async_bind_when_reported(provisioned, fields, wait_seconds)
+        return await self.async_bind_when_reported(request_for(provisioned), wait_seconds)
 
-    async def _bind_when_reported(self, request: WifiBindRequest, wait_seconds: float) -> WifiBindResult:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + wait_seconds
-        while True:
-            try:
-                return await self._bind_wifi(request)
-            except QuecApiError as err:
-                if err.code != CODE_NOT_REPORTED:
-                    raise
-            except QuecConnectionError:
-                # No answer (timeout, lost connection, garbled reply): the cloud may have bound it all the same.
-                bound = await self._bound_here(request)
-                if bound is not None:
-                    return bound
-                LOGGER.debug("A Wi-Fi bind got no answer and the device list does not have the device: asking again")
-            if loop.time() + POLL_INTERVAL > deadline:
-                raise HomeAssistantError(
-                    translation_domain=DOMAIN,
-                    translation_key="cloud_timeout",
-                    translation_placeholders={"seconds": str(round(wait_seconds))},
-                )
-            await asyncio.sleep(POLL_INTERVAL)
-
-    async def _bind_wifi(self, request: WifiBindRequest) -> WifiBindResult:
-        result = await self.client.bind_by_wifi(request)
+    async def _wifi_bound(self, request: WifiBindRequest, result: WifiBindResult) -> None:
         await self._device_bound(
             request.product_key,
             request.device_key,
             device_name=request.options.device_name,
             product_name=result.product_name,
         )
-        return result
 
-    async def _bound_here(self, request: WifiBindRequest) -> WifiBindResult | None:
-        """The device as this account's list has it, when a bind whose answer was lost did bind it."""
-        for device in await self.client.get_devices():
-            own = device.device_type is DeviceType.OWN
-            if own and (device.product_key, device.device_key) == (request.product_key, request.device_key):
-                await self._device_bound(
-                    device.product_key,
-                    device.device_key,
-                    device_name=request.options.device_name,
-                    product_name=device.product_name,
-                )
-                return WifiBindResult(
-                    product_key=device.product_key,
-                    device_key=device.device_key,
-                    auth_key=device.auth_key,
-                    binding_mode=device.bind_mode,
-                    product_name=device.product_name,
-                    product_logo=device.logo_url,
-                )
-        return None
+    async def _bind_checked[T](self, bind: Awaitable[T], product_key: str, device_key: str) -> T:
+        """A bind; "already bound" to a device this very account owns is said in those words, not as someone else's."""
+        try:
+            return await bind
+        except QuecAlreadyBoundError as err:
+            if not await self._owned_here(product_key, device_key):
+                raise
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="already_bound_here",
+                translation_placeholders={"product_key": product_key, "device_key": device_key, "code": str(err.code)},
+            ) from err
+
+    async def _owned_here(self, product_key: str, device_key: str) -> bool:
+        """Whether the account owns the device: the last poll's list, else one fresh read (a failed read: unknown)."""
+        listed = self.coordinator.cloud_devices.get(device_key_of(product_key, device_key))
+        if listed is None:
+            try:
+                devices = await self.client.get_devices()
+            except QuecError:
+                return False
+            listed = next(
+                (item for item in devices if (item.product_key, item.device_key) == (product_key, device_key)), None
+            )
+        return listed is not None and listed.device_type is DeviceType.OWN
 
     # --- sharing ----------------------------------------------------------------------------------------------------
 

@@ -51,6 +51,8 @@ from .const import (
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
+    from .api import ProvisionedDevice
+
 
 def bind_options(options: Mapping[str, Any], fields: Mapping[str, Any]) -> BindOptions:
     """What the caller gave, completed with the account's binding defaults from the options."""
@@ -109,6 +111,21 @@ def wifi_bind_request(options: Mapping[str, Any], fields: Mapping[str, Any]) -> 
         binding_code=fields[ATTR_BINDING_CODE].upper(),
         options=bind_options(options, fields),
         matter=_matter_info(fields.get(ATTR_MATTER)),
+    )
+
+
+def provisioned_wifi_request(
+    options: Mapping[str, Any], fields: Mapping[str, Any], provisioned: ProvisionedDevice
+) -> WifiBindRequest:
+    """The bind of a device just given Wi-Fi: the caller's fields with the keys and code the device answered."""
+    return wifi_bind_request(
+        options,
+        {
+            **fields,
+            ATTR_PRODUCT_KEY: provisioned.product_key,
+            ATTR_DEVICE_KEY: provisioned.device_key,
+            ATTR_BINDING_CODE: provisioned.binding_code,
+        },
     )
 
 

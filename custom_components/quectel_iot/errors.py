@@ -10,6 +10,7 @@ from homeassistant.helpers.update_coordinator import UpdateFailed
 from .api import (
     QuecApiError,
     QuecAuthenticationError,
+    QuecCloudTimeoutError,
     QuecConnectionError,
     QuecError,
     QuecRateLimitError,
@@ -45,6 +46,12 @@ def to_home_assistant_error(err: QuecError) -> HomeAssistantError:
     """A translated error for a failed cloud call; the cloud's code is a placeholder in every message."""
     if isinstance(err, QuecBleError):
         return _bluetooth_error(err)
+    if isinstance(err, QuecCloudTimeoutError):
+        return HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="cloud_timeout",
+            translation_placeholders={"seconds": str(round(err.seconds))},
+        )
     code = str(err.code) if err.code is not None else "-"
     if isinstance(err, QuecConnectionError):
         return HomeAssistantError(

@@ -18,6 +18,7 @@ from homeassistant.helpers.selector import TextSelector, TextSelectorConfig, Tex
 
 from . import validation as v
 from .account import DEFAULT_PROVISION_TIMEOUT, WifiSettings
+from .bind_requests import provisioned_wifi_request
 from .const import ATTR_DEVICE_NAME, ATTR_SSID, ATTR_WIFI_PASSWORD
 
 if TYPE_CHECKING:
@@ -137,7 +138,10 @@ class WifiSetupSteps(ConfigEntryBaseFlow):
         if self._setup_task is None:
             account = self._setup_account.runtime_data
             self._setup_task = self.hass.async_create_task(
-                account.async_bind_when_reported(self._provisioned, self._wifi_fields or {}, DEFAULT_PROVISION_TIMEOUT),
+                account.async_bind_when_reported(
+                    provisioned_wifi_request(account.options, self._wifi_fields or {}, self._provisioned),
+                    DEFAULT_PROVISION_TIMEOUT,
+                ),
                 eager_start=False,
             )
         if not self._setup_task.done():

@@ -7,6 +7,7 @@ raised by the account (see ``errors.py``).
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any, Final
 
 from homeassistant.components import bluetooth
@@ -201,7 +202,8 @@ async def _async_provision_wifi(call: ServiceCall) -> ServiceResponse:
         address = nearby.address
     settings = WifiSettings(call.data[ATTR_SSID], call.data.get(ATTR_WIFI_PASSWORD, ""))
     timeout = call.data.get(ATTR_TIMEOUT, DEFAULT_PROVISION_TIMEOUT)
-    result = await account.async_provision_wifi(address, settings, call.data, timeout)
+    request_for = functools.partial(bind_requests.provisioned_wifi_request, account.options, call.data)
+    result = await account.async_provision_wifi(address, settings, request_for, timeout)
     # It now advertises "configured, bound": a later factory reset is discovered again.
     bluetooth.async_clear_address_from_match_history(call.hass, address)
     return _wifi_bind_response(result) if call.return_response else None

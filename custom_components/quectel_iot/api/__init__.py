@@ -33,6 +33,7 @@ from .exceptions import (
     QuecApiError,
     QuecAuthenticationError,
     QuecBindingCodeError,
+    QuecCloudTimeoutError,
     QuecConnectionError,
     QuecError,
     QuecInvalidInputError,
@@ -70,10 +71,13 @@ from .models import (
     WifiBindRequest,
     WifiBindResult,
 )
+from .wifi_binding import CODE_NOT_REPORTED, POLL_SCHEDULE, PollSchedule, bind_when_reported, bound_here
 from .wire import build_pure_ble_body
 
 __all__ = [
+    "CODE_NOT_REPORTED",
     "NOT_HERE_CODES",
+    "POLL_SCHEDULE",
     "QUECTEL_MANUFACTURER_ID",
     "REGION_ALTERNATE_URLS",
     "REGION_BASE_URLS",
@@ -95,6 +99,7 @@ __all__ = [
     "MatterCat",
     "MatterInfo",
     "PhoneCredentials",
+    "PollSchedule",
     "ProvisionedDevice",
     "PureBleBindRequest",
     "PureBleBindResult",
@@ -104,6 +109,7 @@ __all__ = [
     "QuecAuthenticationError",
     "QuecBindingCodeError",
     "QuecCloudClient",
+    "QuecCloudTimeoutError",
     "QuecConnectionError",
     "QuecError",
     "QuecInvalidInputError",
@@ -126,6 +132,8 @@ __all__ = [
     "WifiBindResult",
     "WifiReply",
     "WifiReplyStatus",
+    "bind_when_reported",
+    "bound_here",
     "build_pure_ble_body",
     "candidate_hosts",
     "data_center_order",

@@ -124,6 +124,17 @@ class QuecBindingCodeError(QuecApiError):
     key = "binding_code"
 
 
+class QuecCloudTimeoutError(QuecError):
+    """A device did not reach the cloud in time: the bind that waited for it gave up (nothing was bound)."""
+
+    key = "cloud_timeout"
+
+    def __init__(self, seconds: float) -> None:
+        """Keep how long the wait was (the message's placeholder)."""
+        super().__init__(f"The device did not reach the cloud within {round(seconds)} s")
+        self.seconds = seconds
+
+
 def _seconds_until_utc_midnight() -> float:
     now = datetime.now(UTC)
     midnight = (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)

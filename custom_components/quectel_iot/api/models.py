@@ -407,6 +407,18 @@ class WifiBindResult:
     product_name: str
     product_logo: str
 
+    @classmethod
+    def from_device(cls, device: Device) -> Self:
+        """The result as the device list shows a device the account owns (a bind whose answer was lost)."""
+        return cls(
+            product_key=device.product_key,
+            device_key=device.device_key,
+            auth_key=device.auth_key,
+            binding_mode=device.bind_mode,
+            product_name=device.product_name,
+            product_logo=device.logo_url,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class PureBleBindResult:
