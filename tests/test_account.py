@@ -14,14 +14,14 @@ import pytest
 from homeassistant.components.bluetooth import async_get_advertisement_callback
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
-from homeassistant.exceptions import ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.quectel_iot.const import DOMAIN
 from custom_components.quectel_iot.coordinator import REFRESH_COOLDOWN
-from quectel_simulator import CloudSimulator
+from quectel_simulator import CloudSimulator, Fault
 from quectel_simulator.crypto import ble_encrypt
 from tests.common import (
     BLE_CODE,
@@ -179,3 +179,42 @@ async def test_options_form_refuses_an_encrypted_code_without_its_random(
     assert result["reason"] == "bind_successful"
     body = simulator.requests_to("deviceBindingByPureBt")[0].json
     assert (body["encryptedBindingCode"], body["random"]) == (encrypted, RANDOM)
+
+
+@pytest.mark.parametrize("path", ["bind_by_dk", "bind_wifi", "bind_ble"])
+async def test_binding_a_device_this_account_owns_says_so(
+    hass: HomeAssistant, simulator: CloudSimulator, path: str
+) -> None:
+    entry = await setup_demo_entry(hass, simulator, options={"product_secrets": {BLE_PK: BLE_PS}})
+    key = await BIND_PATHS[path](hass, entry)
+    product_key, device_key = key.split("_")
+    simulator.clear_requests()
+    # Before the refresh the last poll does not list it yet: one list read tells whose it is.
+    with pytest.raises(HomeAssistantError) as info:
+        await BIND_PATHS[path](hass, entry)
+    assert (info.value.translation_domain, info.value.translation_key) == (DOMAIN, "already_bound_here")
+    assert info.value.translation_placeholders == {"product_key": product_key, "device_key": device_key, "code": "5049"}
+    assert (
+        str(info.value)
+        == f"The device {product_key} / {device_key} is already bound to this account. [cloud code 5049]"
+    )
+    assert len(simulator.requests_to("userDeviceList")) == 1
+    # Once the poll lists it, no extra read.
+    await advance(hass, REFRESH_COOLDOWN + 1)
+    assert key in entry.runtime_data.coordinator.cloud_devices
+    simulator.clear_requests()
+    with pytest.raises(HomeAssistantError) as info:
+        await BIND_PATHS[path](hass, entry)
+    assert info.value.translation_key == "already_bound_here"
+    assert simulator.requests_to("userDeviceList") == []
+
+
+async def test_a_device_someone_else_owns_keeps_the_cloud_words(hass: HomeAssistant, simulator: CloudSimulator) -> None:
+    entry = await setup_demo_entry(hass, simulator)
+    simulator.faults.add(Fault("code", path="bindDeviceDk", code=5049))  # as if another account had it
+    simulator.clear_requests()
+    with pytest.raises(HomeAssistantError) as info:
+        await action(hass, entry, "bind_by_dk", product_key=CELL_PK, device_key=CELL_DK_FREE)
+    assert info.value.translation_key == "cloud_error_5049"
+    assert "Unbind it there first" in str(info.value)
+    assert len(simulator.requests_to("userDeviceList")) == 1  # not in the last poll: read once, not ours
