@@ -30,6 +30,7 @@ from tests.common import (
     BLE_DK_WITH_SECRET,
     BLE_PK,
     BLE_PS,
+    CELL_DK_BOUND,
     CELL_DK_FREE,
     CELL_PK,
     WIFI_CODE,
@@ -207,6 +208,20 @@ async def test_binding_a_device_this_account_owns_says_so(
         await BIND_PATHS[path](hass, entry)
     assert info.value.translation_key == "already_bound_here"
     assert simulator.requests_to("userDeviceList") == []
+
+
+async def test_a_device_the_last_poll_lists_as_own_needs_no_read(
+    hass: HomeAssistant, simulator: CloudSimulator
+) -> None:
+    # Moved from test_services' cloud refusals (bind_by_dk-5049): the demo account's own device, now in its words.
+    entry = await setup_demo_entry(hass, simulator)
+    simulator.clear_requests()
+    with pytest.raises(HomeAssistantError) as info:
+        await action(hass, entry, "bind_by_dk", product_key=CELL_PK, device_key=CELL_DK_BOUND)
+    assert info.value.translation_key == "already_bound_here"
+    assert "already bound to this account" in str(info.value)
+    assert "[cloud code 5049]" in str(info.value)
+    assert len(simulator.requests) == 1  # the bind alone: the last poll listed the device as the account's
 
 
 async def test_a_device_someone_else_owns_keeps_the_cloud_words(hass: HomeAssistant, simulator: CloudSimulator) -> None:

@@ -307,7 +307,6 @@ async def test_unknown_and_unloaded_entries(hass: HomeAssistant, simulator: Clou
 # --- cloud refusals -------------------------------------------------------------------------------------------------
 
 CLOUD: list[tuple[str, dict[str, Any], int, str]] = [
-    ("bind_by_dk", {"product_key": CELL_PK, "device_key": CELL_DK_BOUND}, 5049, "already bound"),
     ("bind_by_dk", {"product_key": "p11uniq", "device_key": "e0e1e2e3e401"}, 5412, "only one owner"),
     ("bind_by_dk", {"product_key": WIFI_PK, "device_key": "a0b1c2d3e4f8"}, 6040, "through a share"),
     ("bind_by_dk", {"product_key": CELL_PK, "device_key": "c0ffee0000dc"}, 6083, "another data center"),

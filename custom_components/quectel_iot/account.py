@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from .api import (
         BindByDkRequest,
         BindResult,
+        DeviceShare,
         Family,
         ProvisionedDevice,
         PureBleBindRequest,
@@ -46,13 +47,15 @@ if TYPE_CHECKING:
         Room,
         ShareRequest,
         ShareResult,
+        UnbindRequest,
+        UnbindResult,
         UserInfo,
         WifiBindRequest,
         WifiBindResult,
     )
-    from .api.models import DeviceShare, UnbindRequest, UnbindResult
 
 DEFAULT_PROVISION_TIMEOUT: Final = 90
+CODE_BOUND_HERE: Final = 5049
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +185,8 @@ class QuecAccount:
         try:
             return await bind
         except QuecAlreadyBoundError as err:
-            if not await self._owned_here(product_key, device_key):
+            # 5049 is "bound by the caller" (5412 and 6040 name someone else's binding or a share).
+            if err.code != CODE_BOUND_HERE or not await self._owned_here(product_key, device_key):
                 raise
             raise HomeAssistantError(
                 translation_domain=DOMAIN,

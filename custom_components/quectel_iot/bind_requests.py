@@ -15,9 +15,9 @@ from .api import (
     MatterInfo,
     PureBleBindRequest,
     ShareRequest,
+    UnbindRequest,
     WifiBindRequest,
 )
-from .api.models import UnbindRequest
 from .const import (
     ATTR_AUTH_KEY,
     ATTR_BINDING_CODE,

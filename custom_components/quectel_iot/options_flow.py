@@ -21,8 +21,7 @@ from homeassistant.helpers.selector import (
     TextSelectorType,
 )
 
-from .api import Family
-from .api.models import FamilyRole
+from .api import Family, FamilyRole
 from .ble_binding import async_bind_from_form, bind_schema, known_product_secret
 from .const import (
     ATTR_PRODUCT_KEY,

@@ -59,8 +59,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Coroutine
 
     from .account import QuecAccount
-    from .api import WifiBindResult
-    from .api.models import DeviceShare
+    from .api import DeviceShare, WifiBindResult
     from .data import QuecConfigEntry
 
 SERVICE_BIND_BY_DK: Final = "bind_by_dk"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from custom_components.quectel_iot.api import PureBleBindRequest, build_pure_ble_body
+from custom_components.quectel_iot.api import PureBleBindRequest
 from custom_components.quectel_iot.api.crypto import (
     aes_cbc_decrypt,
     email_login_signature,
@@ -97,19 +97,16 @@ def test_pure_ble_refuses_wrong_key_or_iv_length(secret: str, random: str) -> No
 def test_pure_ble_body_encrypted_code_and_old_secret() -> None:
     random = "abcdefghijklmnop"
     encrypted = encrypt_binding_code(BLE_CODE, BLE_PS, random)
-    body = build_pure_ble_body(
-        PureBleBindRequest(
-            product_key=BLE_PK,
-            device_key=BLE_DK,
-            product_secret=BLE_PS,
-            binding_secret="new",
-            encrypted_binding_code=encrypted,
-            old_binding_secret="old",
-            random=random,
-            device_password="1234",
-        ),
-        DEMO_SECRET,
-    )
+    body = PureBleBindRequest(
+        product_key=BLE_PK,
+        device_key=BLE_DK,
+        product_secret=BLE_PS,
+        binding_secret="new",
+        encrypted_binding_code=encrypted,
+        old_binding_secret="old",
+        random=random,
+        device_password="1234",
+    ).to_api(DEMO_SECRET)
     assert "bindingCode" not in body
     assert body["encryptedBindingCode"] == encrypted
     assert body["pwd"] == "1234"
@@ -125,7 +122,7 @@ def test_pure_ble_body_needs_exactly_one_code(codes: dict[str, str]) -> None:
         product_key=BLE_PK, device_key=BLE_DK, product_secret=BLE_PS, binding_secret="s", **codes
     )
     with pytest.raises(ValueError, match="exactly one"):
-        build_pure_ble_body(request, DEMO_SECRET)
+        request.to_api(DEMO_SECRET)
 
 
 def test_pure_ble_body_refuses_an_encrypted_code_without_its_random() -> None:
@@ -138,14 +135,14 @@ def test_pure_ble_body_refuses_an_encrypted_code_without_its_random() -> None:
         encrypted_binding_code=encrypt_binding_code(BLE_CODE, BLE_PS, "abcdefghijklmnop"),
     )
     with pytest.raises(ValueError, match="random it was encrypted with"):
-        build_pure_ble_body(request, DEMO_SECRET)
+        request.to_api(DEMO_SECRET)
 
 
 def test_pure_ble_body_plain_code_without_random_gets_a_fresh_csprng_one(monkeypatch: pytest.MonkeyPatch) -> None:
     request = PureBleBindRequest(
         product_key=BLE_PK, device_key=BLE_DK, product_secret=BLE_PS, binding_secret="s", binding_code=BLE_CODE
     )
-    randoms = {build_pure_ble_body(request, DEMO_SECRET)["random"] for _ in range(20)}
+    randoms = {request.to_api(DEMO_SECRET)["random"] for _ in range(20)}
     assert len(randoms) == 20
     assert all(len(value) == 16 and value.isalnum() and value.isascii() for value in randoms)
     # Drawn from the secrets module (a CSPRNG), not from random.
@@ -156,7 +153,7 @@ def test_pure_ble_body_plain_code_without_random_gets_a_fresh_csprng_one(monkeyp
         return "Q"
 
     monkeypatch.setattr("custom_components.quectel_iot.api.crypto.secrets.choice", choice)
-    body = build_pure_ble_body(request, DEMO_SECRET)
+    body = request.to_api(DEMO_SECRET)
     assert body["random"] == "Q" * 16
     assert len(drawn) == 16
     assert aes_cbc_decrypt(body["encryptedNewBindingSecret"], BLE_PS.encode(), b"Q" * 16) == f"{BLE_PK},{BLE_DK},s"

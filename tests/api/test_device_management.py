@@ -7,14 +7,15 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from custom_components.quectel_iot.api import (
+    DeviceShare,
     LeaveShareResult,
     QuecApiError,
     QuecCloudClient,
     QuecNotFoundError,
     QuecPermissionError,
     QuecResponseError,
+    UnbindRequest,
 )
-from custom_components.quectel_iot.api.models import DeviceShare, UnbindRequest
 from quectel_simulator import Binding, CloudSimulator, Fault
 from quectel_simulator.crypto import ble_encrypt
 from tests.api.helpers import issued, make_client

@@ -18,8 +18,8 @@ from custom_components.quectel_iot.api import (
     Token,
     TokenPair,
     UserInfo,
+    page_items,
 )
-from custom_components.quectel_iot.api.models import page_items
 
 
 def _jwt(claims: dict[str, Any]) -> str:

@@ -13,10 +13,10 @@ from custom_components.quectel_iot.api import (
     PureBleBindRequest,
     QuecCloudClient,
     ShareRequest,
+    UnbindRequest,
     WifiBindRequest,
 )
 from custom_components.quectel_iot.api.crypto import encrypt_binding_code
-from custom_components.quectel_iot.api.models import UnbindRequest
 from tests.api.helpers import issued, make_client
 from tests.api.wire import FORM, content_type, form_of
 from tests.common import (

@@ -5,6 +5,8 @@ It imports nothing from Home Assistant and could be published on its own.
 
 from .advertisement import QUECTEL_MANUFACTURER_ID, QuecAdvertisement, parse_advertisement
 from .ble_protocol import (
+    MAX_PASSWORD_BYTES,
+    MAX_SSID_BYTES,
     Frame,
     FrameAssembler,
     ProvisionedDevice,
@@ -17,8 +19,27 @@ from .ble_protocol import (
     encode_ttlv,
     parse_set_wifi_reply,
 )
-from .client import QuecCloudClient
-from .const import REGION_ALTERNATE_URLS, REGION_BASE_URLS, Region
+from .ble_provisioning import (
+    QuecBleCharacteristicMissingError,
+    QuecBleConnectionError,
+    QuecBleError,
+    QuecBleNotInRangeError,
+    QuecBleTimeoutError,
+    QuecBleUnreadableReplyError,
+    QuecBleWifiRejectedError,
+    provision_wifi,
+)
+from .client import QuecCloudClient, TokensCallback
+from .const import (
+    CAPABILITIES_MAX,
+    CAPABILITIES_MIN,
+    DEVICE_NAME_MAX_LENGTH,
+    PRODUCT_SECRET_LENGTH,
+    RANDOM_LENGTH,
+    REGION_ALTERNATE_URLS,
+    REGION_BASE_URLS,
+    Region,
+)
 from .discovery import (
     NOT_HERE_CODES,
     HostCandidate,
@@ -45,40 +66,37 @@ from .exceptions import (
     QuecTokenError,
     QuecUserDomainError,
 )
-from .models import (
+from .models_auth import Credentials, EmailCredentials, PhoneCredentials, Token, TokenPair, UserInfo
+from .models_binding import (
     BindByDkRequest,
     BindOptions,
     BindResult,
-    CoverMode,
-    Credentials,
-    Device,
-    DeviceType,
-    EmailCredentials,
-    Family,
-    FamilyModeConfig,
-    LeaveShareResult,
     MatterCat,
     MatterInfo,
-    PhoneCredentials,
     PureBleBindRequest,
     PureBleBindResult,
-    Room,
-    ShareRequest,
-    ShareResult,
-    Token,
-    TokenPair,
-    UserInfo,
+    UnbindRequest,
+    UnbindResult,
     WifiBindRequest,
     WifiBindResult,
 )
+from .models_devices import Device, DeviceType, Page, page_items
+from .models_homes import Family, FamilyModeConfig, FamilyRole, Room
+from .models_sharing import CoverMode, DeviceShare, LeaveShareResult, ShareRequest, ShareResult
 from .wifi_binding import CODE_NOT_REPORTED, POLL_SCHEDULE, PollSchedule, bind_when_reported, bound_here
-from .wire import build_pure_ble_body
 
 __all__ = [
+    "CAPABILITIES_MAX",
+    "CAPABILITIES_MIN",
     "CODE_NOT_REPORTED",
+    "DEVICE_NAME_MAX_LENGTH",
+    "MAX_PASSWORD_BYTES",
+    "MAX_SSID_BYTES",
     "NOT_HERE_CODES",
     "POLL_SCHEDULE",
+    "PRODUCT_SECRET_LENGTH",
     "QUECTEL_MANUFACTURER_ID",
+    "RANDOM_LENGTH",
     "REGION_ALTERNATE_URLS",
     "REGION_BASE_URLS",
     "BindByDkRequest",
@@ -87,10 +105,12 @@ __all__ = [
     "CoverMode",
     "Credentials",
     "Device",
+    "DeviceShare",
     "DeviceType",
     "EmailCredentials",
     "Family",
     "FamilyModeConfig",
+    "FamilyRole",
     "Frame",
     "FrameAssembler",
     "HostCandidate",
@@ -98,6 +118,7 @@ __all__ = [
     "LeaveShareResult",
     "MatterCat",
     "MatterInfo",
+    "Page",
     "PhoneCredentials",
     "PollSchedule",
     "ProvisionedDevice",
@@ -108,6 +129,13 @@ __all__ = [
     "QuecApiError",
     "QuecAuthenticationError",
     "QuecBindingCodeError",
+    "QuecBleCharacteristicMissingError",
+    "QuecBleConnectionError",
+    "QuecBleError",
+    "QuecBleNotInRangeError",
+    "QuecBleTimeoutError",
+    "QuecBleUnreadableReplyError",
+    "QuecBleWifiRejectedError",
     "QuecCloudClient",
     "QuecCloudTimeoutError",
     "QuecConnectionError",
@@ -126,7 +154,10 @@ __all__ = [
     "ShareResult",
     "Token",
     "TokenPair",
+    "TokensCallback",
     "TtlvItem",
+    "UnbindRequest",
+    "UnbindResult",
     "UserInfo",
     "WifiBindRequest",
     "WifiBindResult",
@@ -134,7 +165,6 @@ __all__ = [
     "WifiReplyStatus",
     "bind_when_reported",
     "bound_here",
-    "build_pure_ble_body",
     "candidate_hosts",
     "data_center_order",
     "decode_ttlv",
@@ -143,6 +173,8 @@ __all__ = [
     "encode_set_wifi",
     "encode_ttlv",
     "known_hosts",
+    "page_items",
     "parse_advertisement",
     "parse_set_wifi_reply",
+    "provision_wifi",
 ]

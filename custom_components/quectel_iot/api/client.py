@@ -41,37 +41,26 @@ from .exceptions import (
     QuecRateLimitError,
     QuecTokenError,
 )
-from .models import (
+from .models_auth import Credentials, TokenPair, UserInfo
+from .models_binding import (
     BindByDkRequest,
     BindResult,
-    Credentials,
-    Device,
-    DeviceShare,
-    DeviceType,
-    Family,
-    FamilyModeConfig,
-    LeaveShareResult,
-    Page,
     PureBleBindRequest,
     PureBleBindResult,
-    Room,
-    ShareRequest,
-    ShareResult,
-    TokenPair,
     UnbindRequest,
     UnbindResult,
-    UserInfo,
     WifiBindRequest,
     WifiBindResult,
-    page_items,
 )
+from .models_devices import Device, DeviceType, Page
+from .models_homes import Family, FamilyModeConfig, Room
+from .models_sharing import DeviceShare, LeaveShareResult, ShareRequest, ShareResult
 from .transport import CloudTransport
-from .wire import bind_options_body, bind_options_query, build_pure_ble_body, login_form, query_bool
 
 if TYPE_CHECKING:
     import aiohttp
 
-__all__ = ["QuecCloudClient", "TokensCallback", "build_pure_ble_body"]
+__all__ = ["QuecCloudClient", "TokensCallback"]
 
 _LOGGER = logging.getLogger(__name__)
 _MAX_PAGES = 200  # a guard against a cloud that always says "hasNextPage"
@@ -168,7 +157,7 @@ class QuecCloudClient(CloudTransport):
         credentials = self._credentials
         if credentials is None:
             raise QuecAuthenticationError("The session expired and no credentials are stored to log in again")
-        path, form = login_form(credentials, self._user_domain, self._user_domain_secret)
+        path, form = credentials.login_path, credentials.to_api(self._user_domain, self._user_domain_secret)
         _LOGGER.debug("Logging in to user domain %s", self._user_domain)
         # Placement: the vendor's pages list these as query parameters (their curl sends an empty body), and the
         # backend (Spring's @RequestParam, cloud_api.md 2.2) reads either place. Every client proven against the live
@@ -299,8 +288,7 @@ class QuecCloudClient(CloudTransport):
             params={"page": str(page), "pageSize": str(page_size)},
             retries=self._read_retries,
         )
-        items, total, page_num, size, has_next = page_items(data)
-        return Page([Device.from_api(item) for item in items], total, page_num, size, has_next)
+        return Page.from_api(data, Device.from_api)
 
     async def get_devices(self, page_size: int = DEFAULT_PAGE_SIZE) -> list[Device]:
         """Every device of the account, own and shared, across all pages."""
@@ -334,94 +322,36 @@ class QuecCloudClient(CloudTransport):
                 params={**params, "page": str(page_number), "pageSize": str(page_size)},
                 retries=self._read_retries,
             )
-            items, _total, _page, _size, has_next = page_items(data)
-            collected.extend(items)
-            if not has_next or not items:
+            page = Page.from_api(data, dict)
+            collected.extend(page.items)
+            if not page.has_next or not page.items:
                 break
         return collected
 
     # --- binding and sharing (never retried: they are not idempotent) -----------------------------------------------
 
     async def bind_by_dk(self, request: BindByDkRequest) -> BindResult:
-        """``bindDeviceDk``: all parameters in the query string, as the seed says."""
-        params = {"pk": request.product_key, "dk": request.device_key, **bind_options_query(request.options)}
-        data = await self._call("POST", PATH_BIND_BY_DK, params=params)
-        auth_key = str(data.get("authKey") or "") if isinstance(data, dict) else ""
-        return BindResult(request.product_key, request.device_key, auth_key)
+        """``bindDeviceDk``: all parameters in the query string."""
+        return BindResult.from_api(await self._call("POST", PATH_BIND_BY_DK, params=request.to_api()), request)
 
     async def bind_by_wifi(self, request: WifiBindRequest) -> WifiBindResult:
-        """``deviceBindingByWifi``: a JSON body, as the seed says."""
-        body: dict[str, Any] = {
-            "productKey": request.product_key,
-            "deviceKey": request.device_key,
-            "bindingCode": request.binding_code,
-            **bind_options_body(request.options, name_field="deviceName"),
-        }
-        if request.matter is not None:
-            body["isMatter"] = True
-            body["matterInfo"] = request.matter.to_api()
-        data = await self._call("POST", PATH_BIND_BY_WIFI, json_body=body)
-        data = data if isinstance(data, dict) else {}
-        binding_mode = data.get("bindingMode")
-        return WifiBindResult(
-            product_key=request.product_key,
-            device_key=request.device_key,
-            auth_key=str(data.get("authKey") or ""),
-            binding_mode=binding_mode if isinstance(binding_mode, int) and not isinstance(binding_mode, bool) else None,
-            product_name=str(data.get("productName") or ""),
-            product_logo=str(data.get("productLogo") or ""),
-        )
+        """``deviceBindingByWifi``: a JSON body."""
+        return WifiBindResult.from_api(await self._call("POST", PATH_BIND_BY_WIFI, json_body=request.to_api()), request)
 
     async def bind_by_pure_ble(self, request: PureBleBindRequest) -> PureBleBindResult:
         """``deviceBindingByPureBt``: encrypts the binding secret(s) with the product secret and signs the call."""
-        body = build_pure_ble_body(request, self._user_domain_secret)
-        data = await self._call("POST", PATH_BIND_BY_PURE_BLE, json_body=body)
-        verified = data.get("verified") if isinstance(data, dict) else None
-        return PureBleBindResult(request.product_key, request.device_key, str(verified).lower() in {"1", "true"})
+        body = request.to_api(self._user_domain_secret)
+        return PureBleBindResult.from_api(await self._call("POST", PATH_BIND_BY_PURE_BLE, json_body=body), request)
 
     async def share_device(self, request: ShareRequest) -> ShareResult:
         """``shareByUid``: invite exactly one recipient; all parameters in the query string."""
-        recipients = {
-            "shareUid": request.share_uid,
-            "email": request.email,
-            "phone": request.phone,
-        }
-        given = {name: value for name, value in recipients.items() if value}
-        if len(given) != 1:
-            raise ValueError("Give exactly one of share_uid, email and phone")
-        params: dict[str, str] = {"pk": request.product_key, "dk": request.device_key, **given}
-        if request.auth_key:
-            params["authKey"] = request.auth_key
-        if request.cover_mode is not None:
-            params["coverMark"] = str(int(request.cover_mode))
-        if request.expires_at is not None:
-            params["sharingExpireAt"] = str(int(request.expires_at.timestamp() * 1000))
-        data = await self._call("POST", PATH_SHARE_BY_UID, params=params)
-        return ShareResult(request.product_key, request.device_key, "" if data is None else str(data))
+        return ShareResult.from_api(await self._call("POST", PATH_SHARE_BY_UID, params=request.to_api()), request)
 
     # --- unbinding and share management (never retried either) ----------------------------------------------------
 
     async def unbind_device(self, request: UnbindRequest) -> UnbindResult:
-        """``unbundlingDeviceDk`` (DELETE): all parameters in the query string, as the vendor's page says.
-
-        ``isInit`` is sent only when ``reset`` is given; the pure-BLE reset credentials and their random only when
-        given (the cloud requires both for a Bluetooth-only device).
-        """
-        if (request.reset_credentials is None) != (request.random is None):
-            raise ValueError("Give both reset_credentials and random, or neither")
-        params: dict[str, str] = {"pk": request.product_key, "dk": request.device_key}
-        if request.reset is not None:
-            params["isInit"] = query_bool(request.reset)
-        if request.reset_credentials is not None and request.random is not None:
-            params["pureBtResetCredentials"] = request.reset_credentials
-            params["random"] = request.random
-        data = await self._call("DELETE", PATH_UNBIND, params=params)
-        binding_sum = data.get("bindingSum") if isinstance(data, dict) else None
-        return UnbindResult(
-            request.product_key,
-            request.device_key,
-            binding_sum if isinstance(binding_sum, int) and not isinstance(binding_sum, bool) else None,
-        )
+        """``unbundlingDeviceDk`` (DELETE): all parameters in the query string."""
+        return UnbindResult.from_api(await self._call("DELETE", PATH_UNBIND, params=request.to_api()), request)
 
     async def accept_share(self, share_code: str, device_name: str | None = None) -> None:
         """``shareDevice``: the recipient accepts a share (query ``shareCode``, optional ``deviceName``)."""
@@ -468,13 +398,6 @@ class QuecCloudClient(CloudTransport):
 
         The page documents a plain array; a page object (``{"list": [...]}``) is accepted too.
         """
-        data = await self._call(
-            "GET",
-            PATH_DEVICE_SHARE_USERS,
-            params={"pk": product_key, "dk": device_key},
-            retries=self._read_retries,
-        )
-        if data is None:
-            return []
-        items = data if isinstance(data, list) else page_items(data)[0]
-        return [DeviceShare.from_api(item) for item in items if isinstance(item, dict)]
+        params = {"pk": product_key, "dk": device_key}
+        data = await self._call("GET", PATH_DEVICE_SHARE_USERS, params=params, retries=self._read_retries)
+        return DeviceShare.list_from_api(data)

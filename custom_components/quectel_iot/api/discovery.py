@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     import aiohttp
 
     from .client import TokensCallback
-    from .models import Credentials, TokenPair
+    from .models_auth import Credentials, TokenPair
 
 _LOGGER = logging.getLogger(__name__)
 

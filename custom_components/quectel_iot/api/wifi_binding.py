@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from .exceptions import QuecApiError, QuecCloudTimeoutError, QuecConnectionError
-from .models import DeviceType, WifiBindResult
+from .models_binding import WifiBindResult
+from .models_devices import DeviceType
 
 if TYPE_CHECKING:
     from .client import QuecCloudClient
-    from .models import WifiBindRequest
+    from .models_binding import WifiBindRequest
 
 _LOGGER = logging.getLogger(__name__)
 

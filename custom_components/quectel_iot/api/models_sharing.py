@@ -1,4 +1,4 @@
-"""Typed requests and responses of sharing and unbinding: invite, leave, unbind, and the owner's list of shares."""
+"""Typed shapes of sharing: an invitation, leaving a share, and the owner's list of shares."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any, Self
 
+from .models_devices import page_items
 from .parsing import epoch_ms_of, optional_int_of, str_of
 
 if TYPE_CHECKING:
@@ -33,6 +34,25 @@ class ShareRequest:
     cover_mode: CoverMode | None = None
     expires_at: datetime | None = None
 
+    def to_api(self) -> dict[str, str]:
+        """The query string: exactly one recipient, the optional auth key, cover mode and end (epoch ms).
+
+        Raises:
+            ValueError: Not exactly one of ``share_uid``, ``email`` and ``phone`` is given.
+        """
+        recipients = {"shareUid": self.share_uid, "email": self.email, "phone": self.phone}
+        given = {name: value for name, value in recipients.items() if value}
+        if len(given) != 1:
+            raise ValueError("Give exactly one of share_uid, email and phone")
+        params: dict[str, str] = {"pk": self.product_key, "dk": self.device_key, **given}
+        if self.auth_key:
+            params["authKey"] = self.auth_key
+        if self.cover_mode is not None:
+            params["coverMark"] = str(int(self.cover_mode))
+        if self.expires_at is not None:
+            params["sharingExpireAt"] = str(int(self.expires_at.timestamp() * 1000))
+        return params
+
 
 @dataclass(frozen=True, slots=True)
 class ShareResult:
@@ -42,6 +62,11 @@ class ShareResult:
     device_key: str
     share_code: str = field(repr=False)
 
+    @classmethod
+    def from_api(cls, data: Any, request: ShareRequest) -> Self:
+        """Read the answer (the share code as ``data``) to ``request``."""
+        return cls(request.product_key, request.device_key, "" if data is None else str(data))
+
 
 @dataclass(frozen=True, slots=True)
 class LeaveShareResult:
@@ -49,31 +74,6 @@ class LeaveShareResult:
 
     product_key: str
     device_key: str
-
-
-@dataclass(frozen=True, slots=True)
-class UnbindRequest:
-    """``unbundlingDeviceDk``: give up the account's own binding of a device.
-
-    ``reset`` is ``isInit`` (also initialise the device; the cloud's default is false). A Bluetooth-only device needs
-    ``reset_credentials`` (``pureBtResetCredentials``, Base64 of ``"PK,DK,bindingSecret"`` AES-encrypted with the
-    product secret) and the ``random`` it was encrypted with; both are passed through as given.
-    """
-
-    product_key: str
-    device_key: str
-    reset: bool | None = None
-    reset_credentials: str | None = field(default=None, repr=False)
-    random: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class UnbindResult:
-    """Result of ``unbundlingDeviceDk``: how many users are still bound (pseudo-bindings included), when told."""
-
-    product_key: str
-    device_key: str
-    binding_sum: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,3 +125,11 @@ class DeviceShare:
             accept_by=epoch_ms_of(share, "acceptingExpireAt"),
             expires_at=epoch_ms_of(share, "sharingExpireAt"),
         )
+
+    @classmethod
+    def list_from_api(cls, data: Any) -> list[Self]:
+        """Parse ``deviceShareUserList``'s ``data``: a plain array as the page documents, or a page object."""
+        if data is None:
+            return []
+        items = data if isinstance(data, list) else page_items(data)[0]
+        return [cls.from_api(item) for item in items if isinstance(item, dict)]
