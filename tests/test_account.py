@@ -233,3 +233,12 @@ async def test_a_device_someone_else_owns_keeps_the_cloud_words(hass: HomeAssist
     assert info.value.translation_key == "cloud_error_5049"
     assert "Unbind it there first" in str(info.value)
     assert len(simulator.requests_to("userDeviceList")) == 1  # not in the last poll: read once, not ours
+
+
+async def test_an_unreadable_list_keeps_the_cloud_words(hass: HomeAssistant, simulator: CloudSimulator) -> None:
+    entry = await setup_demo_entry(hass, simulator)
+    simulator.faults.add(Fault("code", path="bindDeviceDk", code=5049))
+    simulator.faults.add(Fault("http_status", path="userDeviceList", count=None))  # whose it is stays unknown
+    with pytest.raises(HomeAssistantError) as info:
+        await action(hass, entry, "bind_by_dk", product_key=CELL_PK, device_key=CELL_DK_FREE)
+    assert info.value.translation_key == "cloud_error_5049"
