@@ -22,8 +22,8 @@ from .api import (
     QuecError,
     QuecNotFoundError,
     bind_when_reported,
+    provision_wifi,
 )
-from .api.ble_provisioning import provision_wifi
 from .const import DOMAIN, LOGGER
 from .coordinator import QuecDeviceCoordinator
 from .devices import device_key_of, register_device

@@ -10,13 +10,14 @@ from homeassistant.helpers.update_coordinator import UpdateFailed
 from .api import (
     QuecApiError,
     QuecAuthenticationError,
+    QuecBleError,
+    QuecBleTimeoutError,
     QuecCloudTimeoutError,
     QuecConnectionError,
     QuecError,
     QuecRateLimitError,
     QuecTokenError,
 )
-from .api.ble_provisioning import QuecBleError, QuecBleTimeoutError
 from .const import DOMAIN
 
 # Every code the four binding/sharing pages list, the unbind and share-management pages' codes, plus lockouts: each

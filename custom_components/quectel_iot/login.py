@@ -40,8 +40,7 @@ if TYPE_CHECKING:
 
     from homeassistant.core import HomeAssistant
 
-    from .api import HostDiscovery
-    from .api.client import TokensCallback
+    from .api import HostDiscovery, TokensCallback
 
 # Seconds a sign-in waits for each host. A login is one small POST that the cloud answers within a second or two even
 # across continents (a TLS handshake from Europe to Shanghai is about four round trips of ~250 ms), so 10 s is ample

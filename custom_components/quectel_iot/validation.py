@@ -17,9 +17,16 @@ import probatio as vol
 from homeassistant.helpers import config_validation as cv
 from homeassistant.util import dt as dt_util
 
-from .api import CoverMode
-from .api.ble_protocol import MAX_PASSWORD_BYTES, MAX_SSID_BYTES
-from .api.const import CAPABILITIES_MAX, CAPABILITIES_MIN, DEVICE_NAME_MAX_LENGTH, PRODUCT_SECRET_LENGTH, RANDOM_LENGTH
+from .api import (
+    CAPABILITIES_MAX,
+    CAPABILITIES_MIN,
+    DEVICE_NAME_MAX_LENGTH,
+    MAX_PASSWORD_BYTES,
+    MAX_SSID_BYTES,
+    PRODUCT_SECRET_LENGTH,
+    RANDOM_LENGTH,
+    CoverMode,
+)
 from .const import ATTR_BINDING_CODE, ATTR_ENCRYPTED_BINDING_CODE, ATTR_RANDOM
 
 if TYPE_CHECKING:
