@@ -8,14 +8,17 @@ from typing import TYPE_CHECKING, Any, Final
 from homeassistant.components.binary_sensor import BinarySensorEntity, BinarySensorEntityDescription
 from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
 from homeassistant.const import EntityCategory
-from homeassistant.core import HomeAssistant, callback
 
 from .api import DeviceType
-from .entity import QuecDeviceEntity
+from .entity import QuecDeviceEntity, async_add_device_entities
 
 if TYPE_CHECKING:
+    from homeassistant.core import HomeAssistant
+    from homeassistant.helpers.entity import Entity
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+    from .api import Device
+    from .coordinator import QuecDeviceCoordinator
     from .data import QuecConfigEntry
 
 # The coordinator fetches for every entity at once.
@@ -34,21 +37,13 @@ BINDING_KINDS: Final = {1: "serial_number", 2: "wifi", 3: "device_key", 4: "blue
 async def async_setup_entry(
     hass: HomeAssistant, entry: QuecConfigEntry, async_add_entities: AddConfigEntryEntitiesCallback
 ) -> None:
-    """Add an Online sensor for every listed device, and for every device that appears later."""
-    coordinator = entry.runtime_data.coordinator
-    known: set[str] = set()
+    """An Online sensor for every listed device, and for every device that appears later."""
+    async_add_device_entities(entry, async_add_entities, online_sensors)
 
-    @callback
-    def _add_new_devices() -> None:
-        listed = set(coordinator.data)
-        # A device that left the list lost its entity with its registry entry; if it comes back, it gets a new one.
-        known.intersection_update(listed)
-        if new := listed - known:
-            known.update(new)
-            async_add_entities(QuecOnlineSensor(coordinator, key, ONLINE) for key in sorted(new))
 
-    _add_new_devices()
-    entry.async_on_unload(coordinator.async_add_listener(_add_new_devices))
+def online_sensors(coordinator: QuecDeviceCoordinator, device: Device) -> list[Entity]:
+    """The binary sensors of one device: its Online sensor."""
+    return [QuecOnlineSensor(coordinator, device, ONLINE)]
 
 
 class QuecOnlineSensor(QuecDeviceEntity, BinarySensorEntity):
@@ -66,9 +61,11 @@ class QuecOnlineSensor(QuecDeviceEntity, BinarySensorEntity):
         device = self.cloud_device
         if device is None:
             return None
-        expires = device.sharing_expires_at
-        return {
+        attributes: dict[str, Any] = {
             "ownership": "shared" if device.device_type is DeviceType.SHARED else "own",
             "binding_kind": BINDING_KINDS.get(device.binding_type or 0),
-            "shared_until": datetime.fromtimestamp(expires / 1000, UTC).isoformat() if expires else None,
         }
+        # Only a share that ends has an end: an own device, or a share with none, has no such attribute.
+        if expires := device.sharing_expires_at:
+            attributes["shared_until"] = datetime.fromtimestamp(expires / 1000, UTC).isoformat()
+        return attributes
