@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.const import CONF_PASSWORD
 
-from .const import CONF_ACCOUNT, CONF_TOKENS, CONF_USER_DOMAIN_SECRET, DOMAIN, OPT_PRODUCT_SECRETS
+from .const import CONF_ACCOUNT, CONF_TOKENS, CONF_USER_DOMAIN_SECRET, DOMAIN, OPT_PRODUCT_SECRETS, OPT_WIFI_NETWORKS
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -22,6 +22,7 @@ TO_REDACT = {
     CONF_TOKENS,
     CONF_ACCOUNT,
     OPT_PRODUCT_SECRETS,
+    OPT_WIFI_NETWORKS,  # the saved networks' passwords
     "access_token",
     "refresh_token",
     "email",

@@ -42,7 +42,6 @@ from .const import (
     ATTR_SHARE_UID,
     ATTR_SSID,
     ATTR_TIMEOUT,
-    ATTR_WIFI_PASSWORD,
     DOMAIN,
 )
 
@@ -189,16 +188,12 @@ REVOKE_SHARE_SCHEMA: Final = translated_schema(
     vol.Schema({vol.Required(ATTR_CONFIG_ENTRY_ID): v.text(), vol.Required(ATTR_SHARE_CODE): v.share_code})
 )
 DEVICE_SCHEMA: Final = translated_schema(vol.Schema(_DEVICE_FIELDS))
-# The Wi-Fi settings, checked the same way in the action and the set-up form.
-WIFI_FIELDS: Final[dict[vol.Marker, Any]] = {
-    vol.Required(ATTR_SSID): v.ssid,
-    vol.Optional(ATTR_WIFI_PASSWORD): v.wifi_password,
-}
 PROVISION_WIFI_SCHEMA: Final = translated_schema(
     vol.Schema(
         {
             vol.Required(ATTR_CONFIG_ENTRY_ID): v.text(),
-            **WIFI_FIELDS,
+            # A saved network: the action takes no password (action data is recorded in clear).
+            vol.Required(ATTR_SSID): v.ssid,
             vol.Optional(ATTR_ADDRESS): v.bluetooth_address,
             vol.Optional(ATTR_PRODUCT_KEY): v.product_key,
             vol.Optional(ATTR_DEVICE_KEY): v.device_key,

@@ -28,7 +28,6 @@ from .const import (
     ATTR_SHARE_CODE,
     ATTR_SSID,
     ATTR_TIMEOUT,
-    ATTR_WIFI_PASSWORD,
     DOMAIN,
 )
 from .nearby import find_nearby
@@ -44,6 +43,7 @@ from .schemas import (
     UNBIND_DEVICE_SCHEMA,
 )
 from .validation import COVER_MODES
+from .wifi_networks import saved_password
 
 if TYPE_CHECKING:
     from .account import QuecAccount
@@ -175,6 +175,12 @@ async def _async_list_shares(call: ServiceCall) -> ServiceResponse:
 
 async def _async_provision_wifi(call: ServiceCall) -> ServiceResponse:
     account = _account(call)
+    ssid = call.data[ATTR_SSID]
+    password = saved_password(account.options, ssid)
+    if password is None:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN, translation_key="wifi_network_not_saved", translation_placeholders={"ssid": ssid}
+        )
     address = call.data.get(ATTR_ADDRESS)
     if address is None:
         nearby = find_nearby(call.hass, call.data[ATTR_PRODUCT_KEY], call.data[ATTR_DEVICE_KEY])
@@ -188,9 +194,10 @@ async def _async_provision_wifi(call: ServiceCall) -> ServiceResponse:
                 },
             )
         address = nearby.address
-    settings = WifiSettings(call.data[ATTR_SSID], call.data.get(ATTR_WIFI_PASSWORD, ""))
     timeout = call.data.get(ATTR_TIMEOUT, DEFAULT_PROVISION_TIMEOUT)
-    result = await account.async_provision_wifi(address, settings, call.data, timeout)
+    result = await account.async_provision_wifi(
+        address, WifiSettings(ssid, password), bind_requests.bind_option_fields(call.data), timeout
+    )
     # It now advertises "configured, bound": a later factory reset is discovered again.
     bluetooth.async_clear_address_from_match_history(call.hass, address)
     return _wifi_bind_response(result) if call.return_response else None
