@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant
 
 from custom_components.quectel_iot import validation as v
 from custom_components.quectel_iot.ble_binding import FORM_RULES as BLE_RULES
-from tests.common import BLE_CODE, BLE_PS
+from quectel_simulator import CloudSimulator
+from tests.common import BLE_CODE, BLE_PK, BLE_PS, setup_demo_entry
 
 RULES = v.FormRules(
     fields={
@@ -73,3 +76,16 @@ def test_ble_form_rules() -> None:
     assert v.check_form(BLE_RULES, {"binding_code": BLE_CODE, "binding_secret": "s", "product_secret": "short"}) == {
         "product_secret": "invalid_product_secret"
     }
+
+
+async def test_the_account_saves_a_product_secret(hass: HomeAssistant, simulator: CloudSimulator) -> None:
+    entry = await setup_demo_entry(hass, simulator, options={"family_id": "fam-demo-home"})
+    account = entry.runtime_data
+    account.async_save_product_secret(BLE_PK, BLE_PS)
+    assert entry.options == {"family_id": "fam-demo-home", "product_secrets": {BLE_PK: BLE_PS}}
+    saved = entry.options
+    account.async_save_product_secret(BLE_PK, BLE_PS)  # the same secret again: the options are left alone
+    assert entry.options is saved
+    account.async_save_product_secret("p11other", "0123456789abcdef")
+    assert entry.options["product_secrets"] == {BLE_PK: BLE_PS, "p11other": "0123456789abcdef"}
+    assert entry.state is ConfigEntryState.LOADED  # no reload

@@ -38,7 +38,6 @@ from .const import (
     ATTR_PRODUCT_SECRET,
     ATTR_RANDOM,
     ATTR_SAVE_PRODUCT_SECRET,
-    OPT_PRODUCT_SECRETS,
 )
 
 if TYPE_CHECKING:
@@ -126,10 +125,6 @@ async def async_bind_from_form(
         await entry.runtime_data.async_bind_ble(pure_ble_bind_request(entry.options, fields, product_secret))
     except HomeAssistantError as err:
         return BindOutcome(errors={"base": "bind_failed"}, placeholders={"error": str(err)})
-    saved = entry.options.get(OPT_PRODUCT_SECRETS, {})
-    if user_input.get(ATTR_SAVE_PRODUCT_SECRET) and saved.get(product_key) != product_secret:
-        # Options change without a reload: nothing loaded depends on the product secrets.
-        hass.config_entries.async_update_entry(
-            entry, options={**entry.options, OPT_PRODUCT_SECRETS: {**saved, product_key: product_secret}}
-        )
+    if user_input.get(ATTR_SAVE_PRODUCT_SECRET):
+        entry.runtime_data.async_save_product_secret(product_key, product_secret)
     return BindOutcome(bound=True)
