@@ -165,6 +165,10 @@ async def test_cloud_error_on_the_form_then_retry(hass: HomeAssistant, simulator
         ({"binding_code": BLE_CODE, "product_secret": BLE_PS, "device_name": "n" * 255}, {"device_name": "device_name_too_long"}),
         ({"binding_code": BLE_CODE, "product_secret": BLE_PS, "binding_secret": "  "}, {"binding_secret": "required"}),
         ({"binding_code": BLE_CODE, "product_secret": BLE_PS, "random": "short"}, {"random": "invalid_random"}),
+        # One error map for every form (validation.FORM_ERRORS): a blank device name in its own words, as on the Wi-Fi form.
+        ({"binding_code": BLE_CODE, "product_secret": BLE_PS, "device_name": "   "}, {"device_name": "invalid_device_name"}),
+        ({"binding_code": BLE_CODE, "product_secret": BLE_PS, "device_password": "  "}, {"device_password": "invalid_text"}),
+        ({"binding_code": BLE_CODE, "binding_secret": ""}, {"binding_secret": "required", "product_secret": "product_secret_missing"}),
     ],
 )  # fmt: skip
 async def test_form_validation_sends_nothing(

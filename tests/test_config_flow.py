@@ -29,6 +29,8 @@ from tests.common import (
     user_input,
 )
 
+CREDENTIAL_ERRORS = {"invalid_auth", "invalid_user_domain", "account_locked"}
+
 
 async def _start(hass: HomeAssistant) -> dict[str, Any]:
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
@@ -114,9 +116,16 @@ async def test_login_errors_then_recovery(
     result = await hass.config_entries.flow.async_configure(result["flow_id"], user_input(**overrides))
     result = await hass.config_entries.flow.async_configure(result["flow_id"], {"base_url": simulator.url})
     assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "custom_endpoint"
     assert result["errors"] == {"base": error}
-    assert _suggested(result, "base_url") == simulator.url
+    if error in CREDENTIAL_ERRORS:
+        # Fixed where the credentials are typed: the fields kept, the password to be typed again.
+        assert result["step_id"] == "user"
+        assert _suggested(result, "account") == overrides.get("account", DEMO_EMAIL)
+        assert _suggested(result, "region") == "custom"
+        assert _suggested(result, "password") is None
+    else:
+        assert result["step_id"] == "custom_endpoint"
+        assert _suggested(result, "base_url") == simulator.url
     if error == "account_locked":
         assert result["description_placeholders"]["wait"] == "20"
     # One login per attempt: no retry storm.
@@ -279,3 +288,48 @@ async def test_password_stays_out_of_the_log(
     assert "emailPwdLogin" in caplog.text
     for secret in ("Sekr3tPass", DEMO_SECRET):
         assert secret not in caplog.text
+
+
+async def test_wrong_password_on_custom_url_goes_back_to_the_sign_in_step(
+    hass: HomeAssistant, simulator: CloudSimulator
+) -> None:
+    result = await _start(hass)
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], user_input(password="wrong-pass"))
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {"base_url": simulator.url})
+    assert (result["step_id"], result["errors"]) == ("user", {"base": "invalid_auth"})
+    assert _suggested(result, "user_domain") == DEMO_DOMAIN
+    assert _suggested(result, "password") is None
+    # The password fixed in the same flow; the base URL typed before is offered again.
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], user_input())
+    assert result["step_id"] == "custom_endpoint"
+    assert _suggested(result, "base_url") == simulator.url
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {"base_url": simulator.url})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"]["password"] == DEMO_PASSWORD
+    assert len(simulator.requests_to("emailPwdLogin")) == 2
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "http://user:Hunter2x@{host}",
+        "http://user@{host}",
+        "http://@{host}",
+        "{url}/?token=Hunter2x",
+        "{url}?",
+        "{url}#frag",
+    ],
+)
+async def test_base_url_with_credentials_or_query_is_refused(
+    hass: HomeAssistant, simulator: CloudSimulator, template: str
+) -> None:
+    url = template.format(url=simulator.url, host=simulator.url.removeprefix("http://"))
+    result = await _start(hass)
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], user_input())
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {"base_url": url})
+    assert (result["step_id"], result["errors"]) == ("custom_endpoint", {"base_url": "invalid_base_url"})
+    assert simulator.requests == []
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {"base_url": simulator.url})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"]["base_url"] == simulator.url
+    assert "Hunter2x" not in str(result["data"])

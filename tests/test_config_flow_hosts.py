@@ -121,6 +121,9 @@ async def test_custom_tries_its_url_alone(hass: HomeAssistant, cloud_hosts: Clou
     result = await hass.config_entries.flow.async_configure(result["flow_id"], {"base_url": cloud_hosts.url})
     assert result["errors"] == {"base": "invalid_user_domain"}
     assert logins(cloud_hosts) == {PRIMARY: [5015], EU_ALT_HOST: [], NA_HOST: []}
+    # A credential error goes back to the sign-in step; the base URL is asked again from there.
+    assert result["step_id"] == "user"
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], other_input(region="custom"))
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"base_url": cloud_hosts.host_url(EU_ALT_HOST)}
     )

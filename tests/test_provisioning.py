@@ -32,6 +32,7 @@ from tests.common import DEMO_UID, FRIEND_EMAIL, FRIEND_PASSWORD, FRIEND_UID, fl
 NEW_PK, NEW_DK = "p11wifi", "a0b1c2d3e4f7"  # in the demo data, never reported a binding code
 SSID, PASSWORD = "Home network", "correct horse battery"
 BIND_PATH = "deviceBindingByWifi"
+SAVED_NETWORK = {"wifi_networks": {SSID: PASSWORD}}  # provision_wifi takes the password from the options
 
 
 @pytest.fixture(autouse=True)
@@ -314,12 +315,12 @@ async def provision(hass: HomeAssistant, entry: Any, **data: Any) -> dict[str, A
 async def test_action_sets_up_and_returns_the_bind(
     hass: HomeAssistant, simulator: CloudSimulator, proxy: SimulatedBluetoothProxy, new_device: Any, by: str
 ) -> None:
-    entry = await setup_demo_entry(hass, simulator)
+    entry = await setup_demo_entry(hass, simulator, options=SAVED_NETWORK)
     device = new_device()
     proxy.add_device(device)
     await hass.async_block_till_done()
     target = {"address": device.address.lower()} if by == "address" else {"product_key": NEW_PK, "device_key": NEW_DK}
-    response = await provision(hass, entry, wifi_password=PASSWORD, device_name="Porch", timeout=30, **target)
+    response = await provision(hass, entry, device_name="Porch", timeout=30, **target)
     binding = simulator.state.binding_of(DEMO_UID, NEW_PK, NEW_DK)
     assert binding is not None
     assert response == {
@@ -338,7 +339,8 @@ async def test_action_sets_up_and_returns_the_bind(
 async def test_action_refusals(
     hass: HomeAssistant, simulator: CloudSimulator, proxy: SimulatedBluetoothProxy, new_device: Any
 ) -> None:
-    entry = await setup_demo_entry(hass, simulator)
+    # The network is saved with a wrong password (the action takes it from the options).
+    entry = await setup_demo_entry(hass, simulator, options={"wifi_networks": {SSID: "wrong"}})
     simulator.clear_requests()
     with pytest.raises(ServiceValidationError) as info:
         await provision(hass, entry, product_key=NEW_PK, device_key=NEW_DK)
@@ -357,7 +359,7 @@ async def test_action_refusals(
     proxy.add_device(device)
     await hass.async_block_till_done()
     with pytest.raises(HomeAssistantError) as failure:
-        await provision(hass, entry, address=device.address, wifi_password="wrong")
+        await provision(hass, entry, address=device.address)
     assert failure.value.translation_key == "wifi_rejected"
     assert "password" in str(failure.value)
     assert simulator.requests_to(BIND_PATH) == []
@@ -408,7 +410,7 @@ async def test_wifi_form_checks_before_anything_is_sent(
 async def test_action_device_that_never_answers_times_out_in_words(
     hass: HomeAssistant, simulator: CloudSimulator, proxy: SimulatedBluetoothProxy, new_device: Any
 ) -> None:
-    entry = await setup_demo_entry(hass, simulator)
+    entry = await setup_demo_entry(hass, simulator, options=SAVED_NETWORK)
     device = new_device(answers=False)
     proxy.add_device(device)
     await hass.async_block_till_done()
@@ -417,7 +419,7 @@ async def test_action_device_that_never_answers_times_out_in_words(
         patch("custom_components.quectel_iot.account.provision_wifi", quick),
         pytest.raises(HomeAssistantError) as failure,
     ):
-        await provision(hass, entry, address=device.address, wifi_password=PASSWORD)
+        await provision(hass, entry, address=device.address)
     assert failure.value.translation_key == "ble_timeout"
     assert failure.value.translation_placeholders["step"] == "reply"
     assert (device.connections, device.disconnections) == (1, 1)
@@ -426,7 +428,7 @@ async def test_action_device_that_never_answers_times_out_in_words(
 async def test_action_without_a_response_and_a_bad_timeout(
     hass: HomeAssistant, simulator: CloudSimulator, proxy: SimulatedBluetoothProxy, new_device: Any
 ) -> None:
-    entry = await setup_demo_entry(hass, simulator)
+    entry = await setup_demo_entry(hass, simulator, options=SAVED_NETWORK)
     device = new_device()
     proxy.add_device(device)
     await hass.async_block_till_done()
@@ -437,7 +439,7 @@ async def test_action_without_a_response_and_a_bad_timeout(
     await hass.services.async_call(
         DOMAIN,
         "provision_wifi",
-        {"config_entry_id": entry.entry_id, "address": device.address, "ssid": SSID, "wifi_password": PASSWORD},
+        {"config_entry_id": entry.entry_id, "address": device.address, "ssid": SSID},
         blocking=True,
     )
     assert simulator.state.binding_of(DEMO_UID, NEW_PK, NEW_DK) is not None

@@ -450,9 +450,10 @@ async def test_config_flow_one_login_per_submit_until_the_lockout_shows_its_wait
     hass: HomeAssistant, simulator: CloudSimulator
 ) -> None:
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], user_input(password="wrong-pass"))
     errors = []
     for attempt in range(1, 6):
+        # Each credential error goes back to the sign-in step (the base-URL step has no password field).
+        result = await hass.config_entries.flow.async_configure(result["flow_id"], user_input(password="wrong-pass"))
         result = await hass.config_entries.flow.async_configure(result["flow_id"], {"base_url": simulator.url})
         errors.append(result["errors"]["base"])
         assert len(simulator.requests_to("emailPwdLogin")) == attempt

@@ -309,13 +309,14 @@ async def test_no_secret_in_logs_diagnostics_reprs_registry_or_errors(  # noqa: 
     simulator.state.devices[WIFI_PK, ACTION_DEVICE_DK] = Device(pk=WIFI_PK, dk=ACTION_DEVICE_DK, capabilities=3)
     action_device = SimulatedWifiDevice(WIFI_PK, ACTION_DEVICE_DK, cloud=simulator)
     proxy.add_device(action_device)
+    # The action takes the password of the saved network it names.
+    hass.config_entries.async_update_entry(
+        demo, options={**demo.options, "wifi_networks": {WIFI_SSID: ACTION_WIFI_PASSWORD}}
+    )
     await hass.async_block_till_done()
     wifi_response = await evidence.call(
-        hass,
-        "provision_wifi",
-        {"config_entry_id": demo.entry_id, "address": action_device.address, "ssid": WIFI_SSID,
-         "wifi_password": ACTION_WIFI_PASSWORD},
-    )  # fmt: skip
+        hass, "provision_wifi", {"config_entry_id": demo.entry_id, "address": action_device.address, "ssid": WIFI_SSID}
+    )
     assert wifi_response is not None, evidence.texts[-3:]
     assert wifi_response["device_key"] == ACTION_DEVICE_DK
     for device in (new_device, action_device):

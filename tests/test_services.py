@@ -455,7 +455,7 @@ async def test_encrypted_code_must_be_text(hass: HomeAssistant, simulator: Cloud
 def test_a_single_schema_error_is_translated_too() -> None:
     import probatio as vol  # noqa: PLC0415
 
-    from custom_components.quectel_iot.services import translated_schema  # noqa: PLC0415
+    from custom_components.quectel_iot.schemas import translated_schema  # noqa: PLC0415
 
     def reject(_: Any) -> Any:
         raise vol.Invalid("not like this", path=["device_key"])

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
 from homeassistant.components import bluetooth
+from homeassistant.core import callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr
 
@@ -24,7 +25,7 @@ from .api import (
     bind_when_reported,
     provision_wifi,
 )
-from .const import DOMAIN, LOGGER
+from .const import DOMAIN, LOGGER, OPT_PRODUCT_SECRETS
 from .coordinator import QuecDeviceCoordinator
 from .devices import device_key_of, register_device
 from .errors import is_credential_error, to_home_assistant_error
@@ -267,3 +268,17 @@ class QuecAccount:
     async def async_rooms(self, family_id: str) -> list[Room]:
         """The rooms of one home."""
         return await self._call(self.client.get_rooms(family_id))
+
+    # --- the account's options ----------------------------------------------------------------------------------------
+
+    @callback
+    def async_save_product_secret(self, product_key: str, product_secret: str) -> None:
+        """Keep a product's secret (typed in a binding form) for its next pure-BLE binds.
+
+        The options change without a reload: nothing loaded depends on the product secrets.
+        """
+        saved = self.options.get(OPT_PRODUCT_SECRETS, {})
+        if saved.get(product_key) != product_secret:
+            self.hass.config_entries.async_update_entry(
+                self.entry, options={**self.options, OPT_PRODUCT_SECRETS: {**saved, product_key: product_secret}}
+            )

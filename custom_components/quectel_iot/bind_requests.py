@@ -74,6 +74,12 @@ def bind_options(options: Mapping[str, Any], fields: Mapping[str, Any]) -> BindO
     )
 
 
+def bind_option_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """Only the binding defaults a caller gave (for a bind whose device keys and code come later, from the device)."""
+    names = (ATTR_DEVICE_NAME, ATTR_CAPABILITIES, ATTR_FAMILY_ID, ATTR_ROOM_ID, ATTR_COMMON_DEVICE)
+    return {name: fields[name] for name in names if name in fields}
+
+
 def saved_product_secret(options_of: Iterable[Mapping[str, Any]], product_key: str) -> str | None:
     """The Product Secret saved for ``product_key`` in the first of these accounts' options that has one."""
     for options in options_of:

@@ -38,12 +38,9 @@ from .const import (
     ATTR_PRODUCT_SECRET,
     ATTR_RANDOM,
     ATTR_SAVE_PRODUCT_SECRET,
-    OPT_PRODUCT_SECRETS,
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from homeassistant.core import HomeAssistant
 
     from .api import QuecAdvertisement
@@ -51,17 +48,19 @@ if TYPE_CHECKING:
 
 _PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 
-# The form's fields and their validators (the action's); the product secret is checked apart (it may come saved).
-_FORM_FIELDS: Final[dict[str, Callable[[Any], Any]]] = {
-    ATTR_BINDING_CODE: v.binding_code,
-    ATTR_ENCRYPTED_BINDING_CODE: v.encrypted_binding_code,
-    ATTR_RANDOM: v.random_value,
-    ATTR_BINDING_SECRET: v.text(),
-    ATTR_DEVICE_PASSWORD: v.text(),
-    ATTR_DEVICE_NAME: v.device_name,
-}
-# Where a form words a refusal differently from the action (keys of ``config.error`` / ``options.error``).
-_FORM_ERROR: Final = {"text_too_long": "device_name_too_long", "invalid_text": "required"}
+# The form's fields, checked by the action's validators; the product secret may also come saved.
+FORM_RULES: Final = v.FormRules(
+    fields={
+        ATTR_BINDING_CODE: v.FormField(v.binding_code, strip=True),
+        ATTR_ENCRYPTED_BINDING_CODE: v.FormField(v.encrypted_binding_code, strip=True),
+        ATTR_RANDOM: v.FormField(v.random_value, strip=True),
+        ATTR_BINDING_SECRET: v.FormField(v.text(), required=True, strip=True),
+        ATTR_DEVICE_PASSWORD: v.FormField(v.text(), strip=True),
+        ATTR_DEVICE_NAME: v.FormField(v.device_name, strip=True),
+        ATTR_PRODUCT_SECRET: v.FormField(v.product_secret),
+    },
+    across=(v.binding_code_choice,),
+)
 
 
 def account_selector(accounts: list[QuecConfigEntry]) -> SelectSelector:
@@ -104,42 +103,20 @@ class BindOutcome:
     bound: bool = False
 
 
-def _checked_fields(user_input: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
-    """The typed fields (blank ones left out), and the form's errors."""
-    fields: dict[str, Any] = {}
-    errors: dict[str, str] = {}
-    for name, validate in _FORM_FIELDS.items():
-        value = user_input.get(name)
-        if isinstance(value, str):
-            value = value.strip()
-        if not value and name != ATTR_BINDING_SECRET:
-            continue
-        try:
-            fields[name] = validate(value)
-        except v.FieldInvalid as err:
-            errors[name] = _FORM_ERROR.get(err.reason, err.reason)
-    if errors.keys().isdisjoint({ATTR_BINDING_CODE, ATTR_ENCRYPTED_BINDING_CODE, ATTR_RANDOM}):
-        try:
-            v.check_binding_code(fields)
-        except v.FieldInvalid as err:
-            errors[str(err.path[0]) if err.path else "base"] = err.reason
-    return fields, errors
-
-
 async def async_bind_from_form(
     hass: HomeAssistant, entry: QuecConfigEntry, advertisement: QuecAdvertisement, user_input: dict[str, Any]
 ) -> BindOutcome:
     """Check the form, then bind through the same builder and account call as the ``bind_ble`` action."""
     assert advertisement.identity is not None
     product_key, device_key = advertisement.identity
-    fields, errors = _checked_fields(user_input)
-    product_secret = user_input.get(ATTR_PRODUCT_SECRET) or known_product_secret([entry], product_key) or ""
+    errors = v.check_form(FORM_RULES, user_input)
+    product_secret = user_input.get(ATTR_PRODUCT_SECRET) or known_product_secret([entry], product_key)
     if not product_secret:
         errors[ATTR_PRODUCT_SECRET] = "product_secret_missing"
-    elif not v.is_valid_product_secret(product_secret):
-        errors[ATTR_PRODUCT_SECRET] = "invalid_product_secret"
     if errors:
         return BindOutcome(errors=errors)
+    assert product_secret is not None
+    fields = v.form_values(FORM_RULES, user_input)
     fields |= {ATTR_PRODUCT_KEY: product_key, ATTR_DEVICE_KEY: device_key}
     if advertisement.capabilities is not None:
         # What the device advertises about itself beats a general default.
@@ -148,10 +125,6 @@ async def async_bind_from_form(
         await entry.runtime_data.async_bind_ble(pure_ble_bind_request(entry.options, fields, product_secret))
     except HomeAssistantError as err:
         return BindOutcome(errors={"base": "bind_failed"}, placeholders={"error": str(err)})
-    saved = entry.options.get(OPT_PRODUCT_SECRETS, {})
-    if user_input.get(ATTR_SAVE_PRODUCT_SECRET) and saved.get(product_key) != product_secret:
-        # Options change without a reload: nothing loaded depends on the product secrets.
-        hass.config_entries.async_update_entry(
-            entry, options={**entry.options, OPT_PRODUCT_SECRETS: {**saved, product_key: product_secret}}
-        )
+    if user_input.get(ATTR_SAVE_PRODUCT_SECRET):
+        entry.runtime_data.async_save_product_secret(product_key, product_secret)
     return BindOutcome(bound=True)

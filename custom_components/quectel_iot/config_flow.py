@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import probatio as vol
 from homeassistant.components.bluetooth import BluetoothServiceInfoBleak, async_clear_address_from_match_history
@@ -61,6 +61,8 @@ if TYPE_CHECKING:
     from .data import QuecConfigEntry
 
 _HTTP_SERVER_ERROR = 500
+# Sign-in errors about the credentials: they are fixed on the user step (the base-URL step has no password field).
+_CREDENTIAL_ERRORS: Final = frozenset({"invalid_auth", "invalid_user_domain", "account_locked"})
 
 _REGION_SELECTOR = SelectSelector(
     SelectSelectorConfig(
@@ -92,9 +94,17 @@ RECONFIGURE_SCHEMA = vol.Schema(
 
 
 def is_valid_base_url(value: str) -> bool:
-    """An absolute http(s) URL with a host (private deployments may use plain http, e.g. the simulator)."""
+    """An absolute http(s) URL with a host (private deployments may use plain http, e.g. the simulator).
+
+    No ``user:password@``, query or fragment: the URL is stored in the entry and shown in its diagnostics, and a
+    REST base URL never needs them.
+    """
+    value = value.strip()
+    authority = value.partition("://")[2].partition("/")[0]
+    if "@" in authority or "?" in value or "#" in value:
+        return False
     try:
-        url = URL(value.strip())
+        url = URL(value)
     except ValueError:
         return False
     return url.scheme in {"http", "https"} and bool(url.host) and url.is_absolute()
@@ -178,6 +188,7 @@ class QuecConfigFlow(WifiSetupSteps, ConfigFlow, domain=DOMAIN):
             except ValueError:
                 errors[CONF_ACCOUNT] = "invalid_account"
             else:
+                base_url = self._user_input.get(CONF_BASE_URL)  # typed before a credential error sent us back
                 self._user_input = {
                     **user_input,
                     CONF_USER_DOMAIN: user_input[CONF_USER_DOMAIN].strip(),
@@ -185,19 +196,29 @@ class QuecConfigFlow(WifiSetupSteps, ConfigFlow, domain=DOMAIN):
                     CONF_INTERNATIONAL_CODE: code or DEFAULT_INTERNATIONAL_CODE,
                 }
                 if user_input[CONF_REGION] == Region.CUSTOM:
-                    return await self.async_step_custom_endpoint()
+                    return await self.async_step_custom_endpoint(base_url=base_url)
                 outcome = await _try_login(self, self._user_input)
                 if outcome.found is not None:
                     return await self._async_create_account(outcome.found)
                 errors["base"] = str(outcome.error)
+        return self._user_form(user_input, errors, outcome)
+
+    def _user_form(
+        self, suggested: Mapping[str, Any] | None, errors: dict[str, str], outcome: LoginOutcome | None
+    ) -> ConfigFlowResult:
+        if outcome is not None and outcome.error in _CREDENTIAL_ERRORS and suggested is not None:
+            # The fields kept, the password to be typed again.
+            suggested = {key: value for key, value in suggested.items() if key != CONF_PASSWORD}
         return self.async_show_form(
             step_id="user",
-            data_schema=self.add_suggested_values_to_schema(USER_SCHEMA, user_input),
+            data_schema=self.add_suggested_values_to_schema(USER_SCHEMA, suggested),
             errors=errors,
             description_placeholders=_placeholders(outcome),
         )
 
-    async def async_step_custom_endpoint(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+    async def async_step_custom_endpoint(
+        self, user_input: dict[str, Any] | None = None, *, base_url: str | None = None
+    ) -> ConfigFlowResult:
         """The base URL of a private deployment (or of the local simulator)."""
         errors: dict[str, str] = {}
         outcome: LoginOutcome | None = None
@@ -210,10 +231,13 @@ class QuecConfigFlow(WifiSetupSteps, ConfigFlow, domain=DOMAIN):
                 outcome = await _try_login(self, self._user_input)
                 if outcome.found is not None:
                     return await self._async_create_account(outcome.found)
+                if outcome.error in _CREDENTIAL_ERRORS:
+                    return self._user_form(self._user_input, {"base": str(outcome.error)}, outcome)
                 errors["base"] = str(outcome.error)
+        suggested = user_input if user_input is not None else ({CONF_BASE_URL: base_url} if base_url else None)
         return self.async_show_form(
             step_id="custom_endpoint",
-            data_schema=self.add_suggested_values_to_schema(CUSTOM_ENDPOINT_SCHEMA, user_input),
+            data_schema=self.add_suggested_values_to_schema(CUSTOM_ENDPOINT_SCHEMA, suggested),
             errors=errors,
             description_placeholders=_placeholders(outcome),
         )

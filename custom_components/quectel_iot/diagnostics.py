@@ -32,7 +32,7 @@ TO_REDACT = {
     CONF_TOKENS,
     CONF_ACCOUNT,
     OPT_PRODUCT_SECRETS,
-    OPT_WIFI_NETWORKS,
+    OPT_WIFI_NETWORKS,  # the saved networks' passwords
     "access_token",
     "refresh_token",
     "email",

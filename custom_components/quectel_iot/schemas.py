@@ -1,7 +1,8 @@
-"""The actions' schemas, built from the shared validators; a refusal is a translated ``ServiceValidationError``.
+"""The actions' finished schemas: the fields and the rules across them (all from ``validation.py``).
 
-Home Assistant would otherwise raise the raw, untranslated validation error (and log the call's data, secrets
-included, at debug level), so every schema is wrapped by ``translated_schema``.
+A refusal is a translated ``ServiceValidationError``: Home Assistant would otherwise raise the raw, untranslated
+validation error (and log the call's data, secrets included, at debug level), so every schema is wrapped by
+``translated_schema``. ``services.py`` registers these as they are.
 """
 
 from __future__ import annotations
@@ -41,14 +42,56 @@ from .const import (
     ATTR_SHARE_UID,
     ATTR_SSID,
     ATTR_TIMEOUT,
-    ATTR_WIFI_PASSWORD,
     DOMAIN,
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Mapping
 
 MATTER_PRIVILEGES: Final = ("View", "Operate", "Administer")
+
+
+def translated_schema(schema: vol.Schema, *checks: v.Across) -> vol.All[dict[str, Any]]:
+    """Run a schema, then the rules across its fields: the one place an action's refusal is translated.
+
+    The first refusal becomes a translated ``ServiceValidationError`` naming the field and the reason.
+    """
+
+    def validate(data: Mapping[str, Any]) -> dict[str, Any]:
+        try:
+            validated: dict[str, Any] = schema(dict(data))
+        except vol.MultipleInvalid as err:  # a Schema reports even a single error this way
+            raise _to_validation_error(err.errors[0]) from None
+        try:
+            for check in checks:
+                validated = check(validated)
+        except v.FieldInvalid as err:
+            raise _to_validation_error(err) from None
+        return validated
+
+    return vol.All(validate)
+
+
+def _refuse(field: str, translation_key: str, **placeholders: str) -> ServiceValidationError:
+    return ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key=translation_key,
+        translation_placeholders={"field": field, **placeholders},
+    )
+
+
+def _to_validation_error(err: vol.Invalid) -> ServiceValidationError:
+    field = ".".join(str(part) for part in err.path) or "-"
+    if isinstance(err, v.FieldInvalid):
+        return _refuse(field, err.reason, **err.reason_placeholders)
+    if isinstance(err, vol.RequiredFieldInvalid):
+        return _refuse(field, "missing_field")
+    if isinstance(err, vol.ExtraKeysInvalid):
+        return _refuse(field, "unknown_field")
+    if err.error_message == "invalid_privilege":
+        return _refuse(field, "invalid_privilege", allowed=", ".join(MATTER_PRIVILEGES))
+    return _refuse(field, "invalid_field", reason=err.error_message)
+
 
 _MATTER_CAT = vol.Schema(
     {
@@ -93,148 +136,70 @@ BLE_BIND_FIELDS: Final[dict[vol.Marker, Any]] = {
     vol.Optional(ATTR_DEVICE_PASSWORD): v.text(),
 }
 
-BIND_BY_DK_SCHEMA = vol.Schema({**_DEVICE_FIELDS, **BIND_OPTION_FIELDS})
-BIND_WIFI_SCHEMA = vol.Schema(
-    {
-        **_DEVICE_FIELDS,
-        **BIND_OPTION_FIELDS,
-        vol.Required(ATTR_BINDING_CODE): v.binding_code,
-        vol.Optional(ATTR_MATTER): MATTER_SCHEMA,
-    }
-)
-BIND_BLE_SCHEMA = vol.Schema({**_DEVICE_FIELDS, **BIND_OPTION_FIELDS, **BLE_BIND_FIELDS})
-SHARE_DEVICE_SCHEMA = vol.Schema(
-    {
-        **_DEVICE_FIELDS,
-        vol.Optional(ATTR_SHARE_UID): v.text(),
-        vol.Optional(ATTR_EMAIL): v.text(),
-        vol.Optional(ATTR_PHONE): v.text(),
-        vol.Optional(ATTR_AUTH_KEY): v.text(),
-        vol.Optional(ATTR_COVER_MODE): v.cover_mode,
-        vol.Optional(ATTR_EXPIRES_AT): v.future_datetime,
-    }
-)
-UNBIND_DEVICE_SCHEMA = vol.Schema(
-    {
-        **_DEVICE_FIELDS,
-        vol.Optional(ATTR_RESET_DEVICE): v.boolean,
-        vol.Optional(ATTR_RESET_CREDENTIALS): v.base64_text("invalid_reset_credentials"),
-        vol.Optional(ATTR_RANDOM): v.random_value,
-    }
-)
-ACCEPT_SHARE_SCHEMA = vol.Schema(
-    {
-        vol.Required(ATTR_CONFIG_ENTRY_ID): v.text(),
-        vol.Required(ATTR_SHARE_CODE): v.share_code,
-        vol.Optional(ATTR_DEVICE_NAME): v.device_name,
-    }
-)
-REVOKE_SHARE_SCHEMA = vol.Schema(
-    {vol.Required(ATTR_CONFIG_ENTRY_ID): v.text(), vol.Required(ATTR_SHARE_CODE): v.share_code}
-)
-DEVICE_SCHEMA = vol.Schema(_DEVICE_FIELDS)
-# The Wi-Fi settings, checked the same way in the action and the set-up form.
-WIFI_FIELDS: Final[dict[vol.Marker, Any]] = {
-    vol.Required(ATTR_SSID): v.ssid,
-    vol.Optional(ATTR_WIFI_PASSWORD): v.wifi_password,
-}
-PROVISION_WIFI_SCHEMA = vol.Schema(
-    {
-        vol.Required(ATTR_CONFIG_ENTRY_ID): v.text(),
-        **WIFI_FIELDS,
-        vol.Optional(ATTR_ADDRESS): v.bluetooth_address,
-        vol.Optional(ATTR_PRODUCT_KEY): v.product_key,
-        vol.Optional(ATTR_DEVICE_KEY): v.device_key,
-        vol.Optional(ATTR_TIMEOUT): v.provision_timeout,
-        **BIND_OPTION_FIELDS,
-    }
-)
-
-
-def _given(fields: tuple[str, ...], reason: str, counts: set[int]) -> Callable[[dict[str, Any]], dict[str, Any]]:
-    """A check that the number of ``fields`` given is one of ``counts``."""
-
-    def validate(data: dict[str, Any]) -> dict[str, Any]:
-        if sum(1 for name in fields if data.get(name) is not None) not in counts:
-            raise ServiceValidationError(
-                translation_domain=DOMAIN,
-                translation_key=reason,
-                translation_placeholders={"fields": ", ".join(fields)},
-            )
-        return data
-
-    return validate
-
-
-def exactly_one(fields: tuple[str, ...], reason: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
-    """Exactly one of ``fields``."""
-    return _given(fields, reason, {1})
-
-
-def together(fields: tuple[str, ...], reason: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
-    """All of ``fields`` or none."""
-    return _given(fields, reason, {0, len(fields)})
-
-
-def device_choice(data: dict[str, Any]) -> dict[str, Any]:
-    """A device named by its Bluetooth address, or by both its keys (not both ways, not half of one)."""
-    by_keys = sum(1 for name in (ATTR_PRODUCT_KEY, ATTR_DEVICE_KEY) if data.get(name) is not None)
-    by_address = data.get(ATTR_ADDRESS) is not None
-    if by_keys == 1 or by_address == bool(by_keys):
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="device_choice",
-            translation_placeholders={"fields": f"{ATTR_ADDRESS}; {ATTR_PRODUCT_KEY} + {ATTR_DEVICE_KEY}"},
-        )
-    return data
-
-
-def field_check(check: Callable[[Mapping[str, Any]], None]) -> Callable[[dict[str, Any]], dict[str, Any]]:
-    """A check across fields (shared with the forms), its refusal translated like a field's."""
-
-    def validate(data: dict[str, Any]) -> dict[str, Any]:
-        try:
-            check(data)
-        except v.FieldInvalid as err:
-            raise _to_validation_error(err) from None
-        return data
-
-    return validate
-
-
-def translated_schema(
-    schema: vol.Schema, *checks: Callable[[dict[str, Any]], dict[str, Any]]
-) -> vol.All[dict[str, Any]]:
-    """Run a schema, turning its first error into a translated ``ServiceValidationError``; then the checks."""
-
-    def validate(data: Mapping[str, Any]) -> dict[str, Any]:
-        try:
-            validated: dict[str, Any] = schema(dict(data))
-        except vol.MultipleInvalid as err:  # a Schema reports even a single error this way
-            raise _to_validation_error(err.errors[0]) from None
-        for check in checks:
-            validated = check(validated)
-        return validated
-
-    return vol.All(validate)
-
-
-def _refuse(field: str, translation_key: str, **placeholders: str) -> ServiceValidationError:
-    return ServiceValidationError(
-        translation_domain=DOMAIN,
-        translation_key=translation_key,
-        translation_placeholders={"field": field, **placeholders},
+BIND_BY_DK_SCHEMA: Final = translated_schema(vol.Schema({**_DEVICE_FIELDS, **BIND_OPTION_FIELDS}))
+BIND_WIFI_SCHEMA: Final = translated_schema(
+    vol.Schema(
+        {
+            **_DEVICE_FIELDS,
+            **BIND_OPTION_FIELDS,
+            vol.Required(ATTR_BINDING_CODE): v.binding_code,
+            vol.Optional(ATTR_MATTER): MATTER_SCHEMA,
+        }
     )
-
-
-def _to_validation_error(err: vol.Invalid) -> ServiceValidationError:
-    field = ".".join(str(part) for part in err.path) or "-"
-    if isinstance(err, v.FieldInvalid):
-        return _refuse(field, err.reason, **err.reason_placeholders)
-    if isinstance(err, vol.RequiredFieldInvalid):
-        return _refuse(field, "missing_field")
-    if isinstance(err, vol.ExtraKeysInvalid):
-        return _refuse(field, "unknown_field")
-    if err.error_message == "invalid_privilege":
-        return _refuse(field, "invalid_privilege", allowed=", ".join(MATTER_PRIVILEGES))
-    return _refuse(field, "invalid_field", reason=err.error_message)
+)
+BIND_BLE_SCHEMA: Final = translated_schema(
+    vol.Schema({**_DEVICE_FIELDS, **BIND_OPTION_FIELDS, **BLE_BIND_FIELDS}), v.binding_code_choice
+)
+SHARE_DEVICE_SCHEMA: Final = translated_schema(
+    vol.Schema(
+        {
+            **_DEVICE_FIELDS,
+            vol.Optional(ATTR_SHARE_UID): v.text(),
+            vol.Optional(ATTR_EMAIL): v.text(),
+            vol.Optional(ATTR_PHONE): v.text(),
+            vol.Optional(ATTR_AUTH_KEY): v.text(),
+            vol.Optional(ATTR_COVER_MODE): v.cover_mode,
+            vol.Optional(ATTR_EXPIRES_AT): v.future_datetime,
+        }
+    ),
+    v.exactly_one((ATTR_SHARE_UID, ATTR_EMAIL, ATTR_PHONE), "share_recipient_choice"),
+)
+UNBIND_DEVICE_SCHEMA: Final = translated_schema(
+    vol.Schema(
+        {
+            **_DEVICE_FIELDS,
+            vol.Optional(ATTR_RESET_DEVICE): v.boolean,
+            vol.Optional(ATTR_RESET_CREDENTIALS): v.base64_text("invalid_reset_credentials"),
+            vol.Optional(ATTR_RANDOM): v.random_value,
+        }
+    ),
+    v.together((ATTR_RESET_CREDENTIALS, ATTR_RANDOM), "reset_credentials_pair"),
+)
+ACCEPT_SHARE_SCHEMA: Final = translated_schema(
+    vol.Schema(
+        {
+            vol.Required(ATTR_CONFIG_ENTRY_ID): v.text(),
+            vol.Required(ATTR_SHARE_CODE): v.share_code,
+            vol.Optional(ATTR_DEVICE_NAME): v.device_name,
+        }
+    )
+)
+REVOKE_SHARE_SCHEMA: Final = translated_schema(
+    vol.Schema({vol.Required(ATTR_CONFIG_ENTRY_ID): v.text(), vol.Required(ATTR_SHARE_CODE): v.share_code})
+)
+DEVICE_SCHEMA: Final = translated_schema(vol.Schema(_DEVICE_FIELDS))
+PROVISION_WIFI_SCHEMA: Final = translated_schema(
+    vol.Schema(
+        {
+            vol.Required(ATTR_CONFIG_ENTRY_ID): v.text(),
+            # A saved network: the action takes no password (action data is recorded in clear).
+            vol.Required(ATTR_SSID): v.ssid,
+            vol.Optional(ATTR_ADDRESS): v.bluetooth_address,
+            vol.Optional(ATTR_PRODUCT_KEY): v.product_key,
+            vol.Optional(ATTR_DEVICE_KEY): v.device_key,
+            vol.Optional(ATTR_TIMEOUT): v.provision_timeout,
+            **BIND_OPTION_FIELDS,
+        }
+    ),
+    v.device_choice,
+)

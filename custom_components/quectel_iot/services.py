@@ -8,6 +8,7 @@ raised by the account (see ``errors.py``).
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any, Final
 
 from homeassistant.components import bluetooth
@@ -23,17 +24,11 @@ from .const import (
     ATTR_CONFIG_ENTRY_ID,
     ATTR_DEVICE_KEY,
     ATTR_DEVICE_NAME,
-    ATTR_EMAIL,
-    ATTR_PHONE,
     ATTR_PRODUCT_KEY,
     ATTR_PRODUCT_SECRET,
-    ATTR_RANDOM,
-    ATTR_RESET_CREDENTIALS,
     ATTR_SHARE_CODE,
-    ATTR_SHARE_UID,
     ATTR_SSID,
     ATTR_TIMEOUT,
-    ATTR_WIFI_PASSWORD,
     DOMAIN,
 )
 from .nearby import find_nearby
@@ -47,17 +42,11 @@ from .schemas import (
     REVOKE_SHARE_SCHEMA,
     SHARE_DEVICE_SCHEMA,
     UNBIND_DEVICE_SCHEMA,
-    device_choice,
-    exactly_one,
-    field_check,
-    together,
-    translated_schema,
 )
-from .validation import COVER_MODES, check_binding_code
+from .validation import COVER_MODES
+from .wifi_networks import saved_password
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Coroutine
-
     from .account import QuecAccount
     from .api import DeviceShare, WifiBindResult
     from .data import QuecConfigEntry
@@ -186,6 +175,12 @@ async def _async_list_shares(call: ServiceCall) -> ServiceResponse:
 
 async def _async_provision_wifi(call: ServiceCall) -> ServiceResponse:
     account = _account(call)
+    ssid = call.data[ATTR_SSID]
+    password = saved_password(account.options, ssid)
+    if password is None:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN, translation_key="wifi_network_not_saved", translation_placeholders={"ssid": ssid}
+        )
     address = call.data.get(ATTR_ADDRESS)
     if address is None:
         nearby = find_nearby(call.hass, call.data[ATTR_PRODUCT_KEY], call.data[ATTR_DEVICE_KEY])
@@ -199,52 +194,35 @@ async def _async_provision_wifi(call: ServiceCall) -> ServiceResponse:
                 },
             )
         address = nearby.address
-    settings = WifiSettings(call.data[ATTR_SSID], call.data.get(ATTR_WIFI_PASSWORD, ""))
     timeout = call.data.get(ATTR_TIMEOUT, DEFAULT_PROVISION_TIMEOUT)
-    request_for = functools.partial(bind_requests.provisioned_wifi_request, account.options, call.data)
-    result = await account.async_provision_wifi(address, settings, request_for, timeout)
+    request_for = functools.partial(
+        bind_requests.provisioned_wifi_request, account.options, bind_requests.bind_option_fields(call.data)
+    )
+    result = await account.async_provision_wifi(address, WifiSettings(ssid, password), request_for, timeout)
     # It now advertises "configured, bound": a later factory reset is discovered again.
     bluetooth.async_clear_address_from_match_history(call.hass, address)
     return _wifi_bind_response(result) if call.return_response else None
 
 
+Handler = Callable[[ServiceCall], Coroutine[Any, Any, ServiceResponse]]
+
+# Each action: its handler, its finished schema and whether it answers.
+ACTIONS: Final[dict[str, tuple[Handler, Any, SupportsResponse]]] = {
+    SERVICE_BIND_BY_DK: (_async_bind_by_dk, BIND_BY_DK_SCHEMA, SupportsResponse.OPTIONAL),
+    SERVICE_BIND_WIFI: (_async_bind_wifi, BIND_WIFI_SCHEMA, SupportsResponse.OPTIONAL),
+    SERVICE_BIND_BLE: (_async_bind_ble, BIND_BLE_SCHEMA, SupportsResponse.OPTIONAL),
+    SERVICE_SHARE_DEVICE: (_async_share_device, SHARE_DEVICE_SCHEMA, SupportsResponse.OPTIONAL),
+    SERVICE_UNBIND_DEVICE: (_async_unbind_device, UNBIND_DEVICE_SCHEMA, SupportsResponse.OPTIONAL),
+    SERVICE_ACCEPT_SHARE: (_async_accept_share, ACCEPT_SHARE_SCHEMA, SupportsResponse.OPTIONAL),
+    SERVICE_REVOKE_SHARE: (_async_revoke_share, REVOKE_SHARE_SCHEMA, SupportsResponse.OPTIONAL),
+    SERVICE_LIST_SHARES: (_async_list_shares, DEVICE_SCHEMA, SupportsResponse.ONLY),
+    SERVICE_LEAVE_SHARE: (_async_leave_share, DEVICE_SCHEMA, SupportsResponse.OPTIONAL),
+    SERVICE_PROVISION_WIFI: (_async_provision_wifi, PROVISION_WIFI_SCHEMA, SupportsResponse.OPTIONAL),
+}
+
+
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
     """Register the actions (once, from ``async_setup``)."""
-    binding_code = field_check(check_binding_code)
-    recipient_choice = exactly_one((ATTR_SHARE_UID, ATTR_EMAIL, ATTR_PHONE), "share_recipient_choice")
-    reset_pair = together((ATTR_RESET_CREDENTIALS, ATTR_RANDOM), "reset_credentials_pair")
-    actions: list[tuple[str, Callable[[ServiceCall], Coroutine[Any, Any, ServiceResponse]], Any, SupportsResponse]] = [
-        (SERVICE_BIND_BY_DK, _async_bind_by_dk, translated_schema(BIND_BY_DK_SCHEMA), SupportsResponse.OPTIONAL),
-        (SERVICE_BIND_WIFI, _async_bind_wifi, translated_schema(BIND_WIFI_SCHEMA), SupportsResponse.OPTIONAL),
-        (
-            SERVICE_BIND_BLE,
-            _async_bind_ble,
-            translated_schema(BIND_BLE_SCHEMA, binding_code),
-            SupportsResponse.OPTIONAL,
-        ),
-        (
-            SERVICE_SHARE_DEVICE,
-            _async_share_device,
-            translated_schema(SHARE_DEVICE_SCHEMA, recipient_choice),
-            SupportsResponse.OPTIONAL,
-        ),
-        (
-            SERVICE_UNBIND_DEVICE,
-            _async_unbind_device,
-            translated_schema(UNBIND_DEVICE_SCHEMA, reset_pair),
-            SupportsResponse.OPTIONAL,
-        ),
-        (SERVICE_ACCEPT_SHARE, _async_accept_share, translated_schema(ACCEPT_SHARE_SCHEMA), SupportsResponse.OPTIONAL),
-        (SERVICE_REVOKE_SHARE, _async_revoke_share, translated_schema(REVOKE_SHARE_SCHEMA), SupportsResponse.OPTIONAL),
-        (SERVICE_LIST_SHARES, _async_list_shares, translated_schema(DEVICE_SCHEMA), SupportsResponse.ONLY),
-        (SERVICE_LEAVE_SHARE, _async_leave_share, translated_schema(DEVICE_SCHEMA), SupportsResponse.OPTIONAL),
-        (
-            SERVICE_PROVISION_WIFI,
-            _async_provision_wifi,
-            translated_schema(PROVISION_WIFI_SCHEMA, device_choice),
-            SupportsResponse.OPTIONAL,
-        ),
-    ]
-    for name, handler, schema, supports_response in actions:
+    for name, (handler, schema, supports_response) in ACTIONS.items():
         hass.services.async_register(DOMAIN, name, handler, schema=schema, supports_response=supports_response)

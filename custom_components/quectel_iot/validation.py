@@ -2,14 +2,15 @@
 
 Each validator takes a raw value and returns it cleaned, or raises ``FieldInvalid`` with a reason that is also the
 translation key of the refusal (``exceptions.<reason>`` for an action). The action schemas (``schemas.py``) and the
-forms (``ble_binding.py``, ``options_flow.py``) are built from these, so a field is checked the same way wherever it is
-typed.
+forms are built from these, so a field is checked the same way wherever it is typed: a form describes its fields as
+``FormRules`` and ``check_form`` words each refusal through the one map ``FORM_ERRORS``.
 """
 
 from __future__ import annotations
 
 import base64
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
 
@@ -27,7 +28,16 @@ from .api import (
     RANDOM_LENGTH,
     CoverMode,
 )
-from .const import ATTR_BINDING_CODE, ATTR_ENCRYPTED_BINDING_CODE, ATTR_RANDOM
+from .const import (
+    ATTR_ADDRESS,
+    ATTR_BINDING_CODE,
+    ATTR_BINDING_SECRET,
+    ATTR_DEVICE_KEY,
+    ATTR_DEVICE_NAME,
+    ATTR_ENCRYPTED_BINDING_CODE,
+    ATTR_PRODUCT_KEY,
+    ATTR_RANDOM,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -50,11 +60,17 @@ __all__ = [
     "COVER_MODES",
     "DEVICE_KEY_PATTERN",
     "DEVICE_NAME_MAX_LENGTH",
+    "FORM_ERRORS",
     "PRINTABLE_ASCII",
     "PRODUCT_KEY_PATTERN",
     "PRODUCT_SECRET_LENGTH",
     "RANDOM_LENGTH",
+    "Across",
     "FieldInvalid",
+    "FormField",
+    "FormRules",
+    "check_form",
+    "form_values",
     "is_valid_product_secret",
 ]
 
@@ -251,12 +267,137 @@ def bluetooth_address(value: Any) -> str:
     return value.strip().upper()
 
 
-def check_binding_code(data: Mapping[str, Any]) -> None:
-    """Exactly one of the two binding codes; an encrypted one only with the random the device encrypted it with.
+# --- rules across fields ----------------------------------------------------------------------------------------------
 
-    The random cannot be made up afterwards: without the device's own, the cloud can never decrypt the code.
+
+@dataclass(frozen=True, slots=True)
+class Across:
+    """A rule across ``fields``: ``check`` raises ``FieldInvalid`` (its path names a field, or none for them all).
+
+    Called on an action's validated data it returns the data, so a schema can chain it.
     """
+
+    fields: tuple[str, ...]
+    check: Callable[[Mapping[str, Any]], None]
+
+    def __call__(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Check ``data``; hand it on unchanged."""
+        self.check(data)
+        return data
+
+
+def _given(fields: tuple[str, ...], reason: str, counts: set[int]) -> Across:
+    """The number of ``fields`` given is one of ``counts``."""
+
+    def check(data: Mapping[str, Any]) -> None:
+        if sum(1 for name in fields if data.get(name) is not None) not in counts:
+            raise FieldInvalid(reason, fields=", ".join(fields))
+
+    return Across(fields, check)
+
+
+def exactly_one(fields: tuple[str, ...], reason: str) -> Across:
+    """Exactly one of ``fields``."""
+    return _given(fields, reason, {1})
+
+
+def together(fields: tuple[str, ...], reason: str) -> Across:
+    """All of ``fields`` or none."""
+    return _given(fields, reason, {0, len(fields)})
+
+
+def _check_device_choice(data: Mapping[str, Any]) -> None:
+    by_keys = sum(1 for name in (ATTR_PRODUCT_KEY, ATTR_DEVICE_KEY) if data.get(name) is not None)
+    by_address = data.get(ATTR_ADDRESS) is not None
+    if by_keys == 1 or by_address == bool(by_keys):
+        raise FieldInvalid("device_choice", fields=f"{ATTR_ADDRESS}; {ATTR_PRODUCT_KEY} + {ATTR_DEVICE_KEY}")
+
+
+# A device named by its Bluetooth address, or by both its keys (not both ways, not half of one).
+device_choice: Final = Across((ATTR_ADDRESS, ATTR_PRODUCT_KEY, ATTR_DEVICE_KEY), _check_device_choice)
+
+
+def _check_binding_code(data: Mapping[str, Any]) -> None:
     if (data.get(ATTR_BINDING_CODE) is None) == (data.get(ATTR_ENCRYPTED_BINDING_CODE) is None):
         raise FieldInvalid("binding_code_choice", fields=f"{ATTR_BINDING_CODE}, {ATTR_ENCRYPTED_BINDING_CODE}")
     if data.get(ATTR_ENCRYPTED_BINDING_CODE) is not None and data.get(ATTR_RANDOM) is None:
         raise FieldInvalid("random_required", [ATTR_RANDOM])
+
+
+# Exactly one of the two binding codes; an encrypted one only with the random the device encrypted it with (the random
+# cannot be made up afterwards: without the device's own, the cloud can never decrypt the code).
+binding_code_choice: Final = Across((ATTR_BINDING_CODE, ATTR_ENCRYPTED_BINDING_CODE, ATTR_RANDOM), _check_binding_code)
+
+
+# --- forms -----------------------------------------------------------------------------------------------------------
+
+# How a form words a validator's refusal (keys of ``config.error`` / ``options.error``), where a field needs its own
+# words; any other refusal is shown under its reason, which is a form error key too. The one map for every form.
+FORM_ERRORS: Final[Mapping[str, Mapping[str, str]]] = {
+    # Blank text: a device name says so; a required secret is simply missing.
+    "invalid_text": {ATTR_DEVICE_NAME: "invalid_device_name", ATTR_BINDING_SECRET: "required"},
+    "text_too_long": {ATTR_DEVICE_NAME: "device_name_too_long"},
+}
+
+
+def form_error(reason: str, field: str) -> str:
+    """The form error key for a refusal of ``field`` (``base`` for one across fields)."""
+    return FORM_ERRORS.get(reason, {}).get(field, reason)
+
+
+@dataclass(frozen=True, slots=True)
+class FormField:
+    """One field of a form: its validator (the action's), whether it must be given, whether typed text is trimmed.
+
+    A password is never trimmed: its spaces count.
+    """
+
+    validate: Callable[[Any], Any]
+    required: bool = False
+    strip: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FormRules:
+    """A form's fields and the checks across them (each runs once the fields it reads passed their own)."""
+
+    fields: Mapping[str, FormField]
+    across: tuple[Across, ...] = ()
+
+
+def _run_form(rules: FormRules, user_input: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    values: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for name, rule in rules.fields.items():
+        value = user_input.get(name)
+        if value is None or value == "":  # left empty: a form's way of leaving a field out
+            if rule.required:
+                errors[name] = "required"
+            continue
+        if rule.strip and isinstance(value, str):
+            value = value.strip()
+        try:
+            values[name] = rule.validate(value)
+        except FieldInvalid as err:
+            errors[name] = form_error(err.reason, name)
+    for check in rules.across:
+        if errors.keys().isdisjoint(check.fields):
+            try:
+                check.check(values)
+            except FieldInvalid as err:
+                field = str(err.path[0]) if err.path else "base"
+                errors[field] = form_error(err.reason, field)
+    return values, errors
+
+
+def check_form(rules: FormRules, user_input: Mapping[str, Any]) -> dict[str, str]:
+    """The form's errors (field, or ``base``, -> form error key); empty when every rule holds."""
+    return _run_form(rules, user_input)[1]
+
+
+def form_values(rules: FormRules, user_input: Mapping[str, Any]) -> dict[str, Any]:
+    """The cleaned values of a form ``check_form`` passed, named as the actions name them (empty fields left out)."""
+    values, errors = _run_form(rules, user_input)
+    if errors:
+        raise ValueError(f"form has errors: {sorted(errors)}")
+    return values
