@@ -1,4 +1,4 @@
-"""A failing cloud: the four actions, entry setup and the config flow under every fault the simulator can make.
+"""A failing cloud: the cloud actions, entry setup and the config flow under every fault the simulator can make.
 
 Every failure must reach the user as a translated message (never a traceback), leave a loaded entry loaded, and end
 setup in a retry or a reauth as fits. Binds and shares are sent once (a resend happens only after the cloud rejected
@@ -202,7 +202,7 @@ async def entry(hass: HomeAssistant, simulator: CloudSimulator) -> Any:
     return entry
 
 
-# --- the four actions -----------------------------------------------------------------------------------------------
+# --- the cloud actions ----------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("name", ALL_FAULTS)

@@ -1,8 +1,8 @@
 """No secret anywhere: every flow and every action, with DEBUG logging for all loggers, then everything gathered.
 
 The scenario signs in (wrongly, then rightly), signs in again, reconfigures, sets options, binds through Bluetooth
-discovery and the options flow, calls the four actions (successes, cloud refusals, refusals before any request, and
-credentials that stop working), loses the cloud during setup, and dumps diagnostics. Then the log, the diagnostics,
+discovery and the options flow, sets up Wi-Fi devices through the flow and the action, calls the binding and sharing
+actions (successes, cloud refusals, refusals before any request, and credentials that stop working), loses the cloud during setup, and dumps diagnostics. Then the log, the diagnostics,
 the reprs of the entries, their runtime data and clients, the device registry, the states, every flow result and every
 exception text are searched for every secret the scenario used or the cloud handed out.
 """
@@ -324,7 +324,7 @@ async def test_no_secret_in_logs_diagnostics_reprs_registry_or_errors(  # noqa: 
         await device.close()
     await hass.async_block_till_done()
 
-    # --- the four actions: successes, cloud refusals and refusals before any request ---
+    # --- the binding and sharing actions: successes, cloud refusals and refusals before any request ---
     entry_id = demo.entry_id
     responses = [
         await evidence.call(hass, "bind_by_dk", {"config_entry_id": entry_id, "product_key": CELL_PK, "device_key": CELL_DK_FREE}),

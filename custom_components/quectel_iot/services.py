@@ -1,8 +1,9 @@
-"""The actions: registration and handlers, thin adapters over the account object.
+"""The actions: one table (``ACTIONS``: handler, finished schema, response) and the handlers.
 
 Every input is checked by the action's schema (``schemas.py``) before any request leaves; a refusal is a translated
-``ServiceValidationError`` naming the field and the reason. Cloud refusals are translated ``HomeAssistantError``s,
-raised by the account (see ``errors.py``).
+``ServiceValidationError`` naming the field and the reason. A handler builds its request (``bind_requests.py``) and
+hands only that to the account, never the call's data. Cloud refusals are translated ``HomeAssistantError``s, raised by
+the account (see ``errors.py``). ``provision_wifi`` takes no password: it names a saved network (``wifi_networks.py``).
 """
 
 from __future__ import annotations
