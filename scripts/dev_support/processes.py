@@ -173,12 +173,16 @@ def start_simulator(
     echo: bool = False,
     timeout: float = 30,
     extra_hosts: Mapping[int, Sequence[str]] | None = None,
+    log_level: str | None = None,
 ) -> ManagedProcess:
     """Start ``python -m quectel_simulator`` on 127.0.0.1:port and wait until it answers HTTP.
 
-    ``extra_hosts``: more listeners (``--extra-host``), port -> the user domains only that one serves.
+    ``extra_hosts``: more listeners (``--extra-host``), port -> the user domains only that one serves. ``log_level``:
+    its ``--log-level`` (``WARNING`` keeps a line per request out of a benchmark).
     """
     args = [sys.executable, "-m", "quectel_simulator", "--host", LOOPBACK, "--port", str(port)]
+    if log_level is not None:
+        args += ["--log-level", log_level]
     for extra_port, domains in (extra_hosts or {}).items():
         args += ["--extra-host", f"{extra_port}:{','.join(domains)}"]
     sim = ManagedProcess(name="simulator", args=args, log_path=log_path, echo=echo)
