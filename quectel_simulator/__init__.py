@@ -24,7 +24,7 @@ Modules: ``simulator`` (:class:`CloudSimulator`, the lifecycle), ``app`` (route 
 concern, on the ``backend`` base), ``binding_fields`` (bind parameter checks), ``hosts`` (listeners and which user
 domains each serves), ``state`` and ``model`` (the in-memory data), ``data_file`` (the TOML loader), ``tokens``,
 ``crypto``, ``codes``, ``faults``, ``recording``; ``routes_control`` (loopback-only routes for simulated devices in
-another process, which reach them through ``remote_cloud``).
+another process, which reach them through ``remote_cloud``; their paths in ``control_paths``).
 """
 
 from .codes import MESSAGES, ApiError, envelope

@@ -27,8 +27,9 @@ from aiohttp import web
 
 from .codes import JSON_CONTENT_TYPE, SUCCESS, ApiError, dump_json, envelope
 from .faults import fault_middleware
+from .hosts import PRIMARY_HOST
 from .params import recorded
-from .recording import PRIMARY_HOST, recording_middleware
+from .recording import recording_middleware
 from .routes_auth import AuthRoutes
 from .routes_binding import BindingRoutes
 from .routes_control import control_routes

@@ -8,10 +8,10 @@ listener does not serve answers 5032, as a token from another data center would 
 from __future__ import annotations
 
 import hmac
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .codes import ApiError
-from .recording import PRIMARY_HOST
+from .hosts import PRIMARY_HOST
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -61,6 +61,27 @@ class Backend(Protocol):
 
     def set_online(self, pk: str, dk: str, online: bool = True) -> None:
         """A device connects to or leaves the cloud (the control routes)."""
+        ...
+
+    @property
+    def access_token_lifetime(self) -> int:
+        """Seconds an access token is valid (the control routes)."""
+        ...
+
+    def issue_tokens(self, uid: str) -> dict[str, Any]:
+        """A token pair without a login request (the control routes)."""
+        ...
+
+    def advance_clock(self, seconds: float) -> None:
+        """Move the clock forward (the control routes)."""
+        ...
+
+    def requests_to(self, path_suffix: str, host: str | None = None) -> list[RecordedRequest]:
+        """The recorded requests whose path ends with ``path_suffix`` (the control routes)."""
+        ...
+
+    def clear_requests(self) -> None:
+        """Forget the recorded requests (the control routes)."""
         ...
 
 

@@ -25,8 +25,9 @@ from typing import TYPE_CHECKING, Final, Literal, get_args
 from aiohttp import web
 
 from .codes import JSON_CONTENT_TYPE, dump_json, envelope
-from .recording import PRIMARY_HOST, RECORD_KEY
-from .routes_control import is_control_path
+from .control_paths import is_control_path
+from .hosts import PRIMARY_HOST
+from .recording import RECORD_KEY
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator

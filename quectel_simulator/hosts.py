@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Final
 
 from aiohttp import web
 
-from .recording import PRIMARY_HOST
-
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+PRIMARY_HOST: Final = "primary"
+"""The name of the simulator's first listener (``CloudSimulator.start``); ``start_host`` names the others."""
 SHUTDOWN_TIMEOUT: Final = 1.0
 """Seconds a listener's stop waits for requests still being handled (a ``latency`` fault, say)."""
 

@@ -5,19 +5,17 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from .routes_control import is_control_path
+from .control_paths import is_control_path
+from .hosts import PRIMARY_HOST
 
 if TYPE_CHECKING:
     from aiohttp.typedefs import Handler, Middleware
 
 _LOGGER = logging.getLogger(__package__)
-
-PRIMARY_HOST: Final = "primary"
-"""The name of the simulator's first listener (``CloudSimulator.start``); ``start_host`` names the others."""
 
 
 @dataclass

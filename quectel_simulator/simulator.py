@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING, Any, Final, Self
 from .app import build_app
 from .data_file import load_state_file
 from .faults import FaultSet
-from .hosts import HostTable, Listener, listen
-from .recording import PRIMARY_HOST
+from .hosts import PRIMARY_HOST, HostTable, Listener, listen
 from .state import Clock, SimulatorState
 from .tokens import DEFAULT_ACCESS_LIFETIME, DEFAULT_REFRESH_LIFETIME, TokenStore
 

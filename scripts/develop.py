@@ -1,7 +1,7 @@
 """The launcher behind ``scripts/develop``: the cloud simulator and a real Home Assistant with this integration.
 
 ``python scripts/develop.py [--ha-port 8123] [--simulator-port 8910] [--reset]`` (run by ``scripts/develop`` inside
-the toolchain), with the end-to-end stage's harness (``tests/e2e/real_ha.py``, ``tests/e2e/ha_config.py``). Home
+the toolchain), with the harness it shares with the end-to-end stage (``scripts/dev_support``). Home
 Assistant's configuration lives in ``.dev/config`` (git-ignored) and survives restarts; the simulator starts from its
 demo data every time. A factory-new Wi-Fi device (the demo data's ``p11wifi`` / ``a0b1c2d3e4f7``) advertises near a
 simulated Bluetooth proxy in Home Assistant (the development-only ``quectel_iot_sim_ble`` component), so the Wi-Fi
@@ -18,20 +18,18 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository: quectel_simulator, tests.e2e
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository: quectel_simulator, scripts.dev_support
 
 from homeassistant.const import RESTART_EXIT_CODE
 
-from quectel_simulator import CloudSimulator
-from tests.e2e.ha_config import SimulatedBluetooth, SimulatedWifiDevice, write_config
-from tests.e2e.real_ha import (
-    DEV_USER,
+from scripts.dev_support.demo import DemoAccount
+from scripts.dev_support.ha_client import DEV_USER, HaApi, onboard
+from scripts.dev_support.ha_config import SimulatedBluetooth, SimulatedWifiDevice, write_config
+from scripts.dev_support.processes import (
     LOOPBACK,
     REPO,
     E2EError,
-    HaApi,
     ManagedProcess,
-    onboard,
     port_is_free,
     start_home_assistant,
     start_simulator,
@@ -70,9 +68,7 @@ def _stop_on_sigterm(_signum: int, _frame: FrameType | None) -> NoReturn:
 
 
 def _banner(ha_url: str, simulator_url: str, *, user_created: bool) -> str:
-    state = CloudSimulator.from_demo_data().state
-    demo = state.users[state.demo_uid or ""]
-    domain = state.user_domains[demo.user_domain]
+    demo = DemoAccount.load()
     user_note = "created now" if user_created else "from an earlier run"
     rel = CONFIG_DIR.relative_to(REPO)
     label = f"{WIFI_DEVICE.local_name} ({WIFI_DEVICE.product_key} / {WIFI_DEVICE.device_key})"
@@ -86,13 +82,13 @@ Simulator:       {simulator_url} (demo data; every start begins from it again)
 
 Add the integration: Settings -> Devices & services -> Add integration -> Quectel IoT
   Region:             Custom URL
-  User domain:        {domain.domain}
-  User domain secret: {domain.secret}
+  User domain:        {demo.user_domain}
+  User domain secret: {demo.user_domain_secret}
   Email or phone:     {demo.email}
   Password:           {demo.password}
   then Base URL:      {simulator_url}
-Then call an action: Developer tools -> Actions -> "Quectel IoT: ..." (e.g. bind_by_dk with product key p11cell,
-device key c0ffee000002; the simulator's banner above lists every demo device and binding code).
+Then call an action: Settings -> Tools -> Actions -> "Quectel IoT: ..." (e.g. bind_by_dk with product key
+{demo.cellular_product}, device key c0ffee000002; the simulator's banner above lists every demo device and code).
 
 Set up a new Wi-Fi device, once the account is added (a simulated factory-new plug near a simulated Bluetooth
 proxy): Settings -> Devices & services -> Discovered: "{label}" -> Add -> Submit

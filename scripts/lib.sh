@@ -11,7 +11,8 @@ CHROOT=$TOOLCHAIN_DIR/forky
 HOST_VENV=$REPO/.venv
 
 # Two Home Assistant releases, each pinned in its own requirements file and installed in its own venv: the pinned one
-# (phcc's; the unit tests, the browser walk, scripts/develop) and the newest one (the end-to-end stage's second run).
+# (phcc's; the unit tests, the browser walk, scripts/develop) and the newest one (scripts/test's second mypy run and
+# the end-to-end stage's second run; built only when scripts/test first needs it).
 pinned_ha_version() { sed -n 's/^homeassistant==\([^ #]*\).*/\1/p' "$1"; }
 HA_VERSION=$(pinned_ha_version "$REPO/requirements_test.txt")
 HA_NEWEST_VERSION=$(pinned_ha_version "$REPO/requirements_ha_newest.txt")
@@ -145,9 +146,15 @@ newest_venv_stamp() {
   esac
 }
 
-# True when both venvs exist and match their requirements files (so scripts/test can skip setup).
+# True when the main venv exists and matches its requirements file (so a script can skip setup).
 toolchain_ready() {
   [ "$(toolchain_mode)" = inside ] && return 0
-  stamp_matches "$(main_venv_stamp)" "$(requirements_hash)" &&
-    stamp_matches "$(newest_venv_stamp)" "$(newest_requirements_hash)"
+  stamp_matches "$(main_venv_stamp)" "$(requirements_hash)"
+}
+
+# True when the newest release's venv does too. Only scripts/test needs it (mypy against that release, the end-to-end
+# stage's second run): `scripts/setup --with-newest` builds it, and scripts/test asks for that on its own.
+newest_toolchain_ready() {
+  [ "$(toolchain_mode)" = inside ] && return 0
+  stamp_matches "$(newest_venv_stamp)" "$(newest_requirements_hash)"
 }

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from unittest.mock import patch
 
@@ -19,6 +21,11 @@ from custom_components.quectel_iot.const import (
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping, Sequence
+
+TRANSLATIONS = json.loads(
+    (Path(__file__).parents[1] / "custom_components/quectel_iot/translations/en.json").read_text(encoding="utf-8")
+)
+"""The integration's English translations (en.json), for checking messages and their placeholders."""
 
 DEMO_DOMAIN = "C.DM.90001.1"
 DEMO_SECRET = "NYrvzavymo87KXspmZzDW9LRPdvgrmuGyoVw6AoDVcc4"

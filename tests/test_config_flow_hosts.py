@@ -32,10 +32,10 @@ from tests.common import (
     OTHER_PASSWORD,
     OTHER_SECRET,
     OTHER_UID,
+    TRANSLATIONS,
     entry_data,
     user_input,
 )
-from tests.test_reliability import TRANSLATIONS
 
 PRIMARY = "primary"
 HOSTS = (PRIMARY, EU_ALT_HOST, NA_HOST)

@@ -46,12 +46,12 @@ from tests.common import (
     CELL_PK,
     FRIEND_EMAIL,
     FRIEND_UID,
+    TRANSLATIONS,
     WIFI_CODE,
     WIFI_DK,
     WIFI_PK,
     setup_demo_entry,
 )
-from tests.test_reliability import TRANSLATIONS
 
 SERVICES = (
     "bind_by_dk",

@@ -17,7 +17,8 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect, sync_playwright
 
-from .real_ha import host_path
+from scripts.dev_support.processes import host_path
+
 from .settle import wait_until_settled
 
 if TYPE_CHECKING:

@@ -12,9 +12,8 @@ from typing import TYPE_CHECKING, Final
 
 from playwright.sync_api import expect
 
+from scripts.dev_support.ha_config import NEW_WIFI_DEVICE, SimulatedWifiDevice
 from tests.common import DEMO_EMAIL
-
-from .ha_config import NEW_WIFI_DEVICE, SimulatedWifiDevice
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page

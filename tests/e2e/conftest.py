@@ -21,21 +21,20 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.common import OTHER_DOMAIN, user_input
-
-from .ha_config import SimulatedBluetooth, SimulatedWifiDevice, write_config
-from .real_ha import (
-    DEV_USER,
+from scripts.dev_support.ha_client import DEV_USER, HaApi, onboard
+from scripts.dev_support.ha_config import SimulatedBluetooth, SimulatedWifiDevice, write_config
+from scripts.dev_support.processes import (
     LOOPBACK,
     REPO,
-    HaApi,
     ManagedProcess,
     free_port,
     host_path,
-    onboard,
     start_home_assistant,
     start_simulator,
 )
+from tests.common import OTHER_DOMAIN, user_input
+
+from .log_scan import scan_log
 from .releases import PINNED, running_release
 
 if TYPE_CHECKING:
@@ -112,7 +111,9 @@ class Stack:
     def stop_and_check_logs(self) -> None:
         """Stop both processes; fail when either logged a traceback, a blocking call or a deprecation of ours."""
         self.stop()
-        problems = [f"[{p.name}] {problem}" for p in (self.homeassistant, self.simulator) for problem in p.problems()]
+        problems = [
+            f"[{p.name}] {problem}" for p in (self.homeassistant, self.simulator) for problem in scan_log(p.output)
+        ]
         logs = ", ".join(host_path(p.log_path) for p in (self.homeassistant, self.simulator))
         assert not problems, f"problems in the logs ({logs}):\n\n" + "\n\n".join(problems)
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from scripts.dev_support.processes import wait_for
 from tests.common import BLE_CODE, BLE_DK, BLE_PK, BLE_PS
 
 from .ble_gateway import GATEWAY_TOKEN, FakeRuuviGateway, advertisement_bytes, quectel_payload
-from .real_ha import wait_for
 
 if TYPE_CHECKING:
+    from scripts.dev_support.ha_client import HaApi
+
     from .conftest import Stack
-    from .real_ha import HaApi
 
 DOMAIN = "quectel_iot"
 ADDRESS = "AA:BB:CC:DD:D4:D5"

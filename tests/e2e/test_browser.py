@@ -19,6 +19,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from yarl import URL
 
+from scripts.dev_support.ha_client import DEV_USER
 from tests.common import (
     CELL_DK_FREE,
     CELL_PK,
@@ -34,7 +35,6 @@ from tests.common import (
 
 from .browser import Steps, browser_page
 from .browser_wifi import DEVICE_NAME, JOIN_DELAY, REPLY_DELAY, WIFI_NETWORKS, set_up_the_new_wifi_device
-from .real_ha import DEV_USER
 
 if TYPE_CHECKING:
     from .conftest import Stack

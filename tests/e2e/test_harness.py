@@ -10,8 +10,16 @@ import sys
 import time
 from typing import TYPE_CHECKING
 
-from .ha_config import COMPONENTS_DIR, INTEGRATION_DIR, SimulatedBluetooth, SimulatedWifiDevice, write_config
-from .real_ha import LOOPBACK, REPO, ManagedProcess, wait_for
+from scripts.dev_support.ha_config import (
+    COMPONENT_DIRS,
+    INTEGRATION_DIR,
+    SimulatedBluetooth,
+    SimulatedWifiDevice,
+    write_config,
+)
+from scripts.dev_support.processes import LOOPBACK, REPO, ManagedProcess, wait_for
+
+from .log_scan import scan_log
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -41,7 +49,7 @@ def test_tracebacks_and_blocking_calls_are_found(tmp_path: Path) -> None:
     assert process.process is not None
     process.process.wait(30)
     process.stop()
-    problems = process.problems()
+    problems = scan_log(process.output)
     assert [problem.kind for problem in problems] == ["traceback", "blocking call"], problems
     assert "ValueError: boom" in str(problems[0])
     assert "Detected blocking call to open" in str(problems[1])
@@ -92,15 +100,8 @@ def test_the_configuration_folder(tmp_path: Path) -> None:
     plain = load_yaml_dict(config_dir / "configuration.yaml")
     assert "quectel_iot_test_hosts" not in plain
     assert "quectel_iot_sim_ble" not in plain
-    for name, target in (
-        ("quectel_iot", INTEGRATION_DIR),
-        ("quectel_iot_test_hosts", COMPONENTS_DIR / "quectel_iot_test_hosts"),
-        ("quectel_iot_sim_ble", COMPONENTS_DIR / "quectel_iot_sim_ble"),
-    ):
-        link = config_dir / "custom_components" / name
-        assert link.is_symlink()
-        assert not link.readlink().is_absolute()
-        assert link.resolve() == target.resolve()
+    # Only what is configured is linked: scripts/develop's folder never has the test-only component.
+    assert sorted(path.name for path in (config_dir / "custom_components").iterdir()) == ["quectel_iot"]
 
     device = SimulatedWifiDevice(wifi_networks={"Lab: 2.4 GHz": 'say "hi"'}, join_delay=2)
     write_config(
@@ -110,6 +111,15 @@ def test_the_configuration_folder(tmp_path: Path) -> None:
         test_hosts={"europe": ["http://127.0.0.1:1", "http://127.0.0.1:2"]},
         bluetooth=SimulatedBluetooth("http://127.0.0.1:1", (device,)),
     )
+    for name, target in (
+        ("quectel_iot", INTEGRATION_DIR),
+        ("quectel_iot_test_hosts", COMPONENT_DIRS["quectel_iot_test_hosts"]),
+        ("quectel_iot_sim_ble", COMPONENT_DIRS["quectel_iot_sim_ble"]),
+    ):
+        link = config_dir / "custom_components" / name
+        assert link.is_symlink()
+        assert not link.readlink().is_absolute()
+        assert link.resolve() == target.resolve()
     config = load_yaml_dict(config_dir / "configuration.yaml")
     assert config["quectel_iot_test_hosts"] == {"europe": ["http://127.0.0.1:1", "http://127.0.0.1:2"]}
     assert config["quectel_iot_sim_ble"] == {
@@ -127,3 +137,8 @@ def test_the_configuration_folder(tmp_path: Path) -> None:
     }
     assert (device.address, device.local_name) == ("A0:B1:C2:D3:E4:F7", "QUEC_BLE_E4F7")
     assert "say" not in repr(device)
+
+    # scripts/develop's configuration over a folder an end-to-end run wrote: the test-only link goes.
+    write_config(config_dir, 8123, writer="test", bluetooth=SimulatedBluetooth("http://127.0.0.1:1"))
+    linked = sorted(path.name for path in (config_dir / "custom_components").iterdir())
+    assert linked == ["quectel_iot", "quectel_iot_sim_ble"]

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from yarl import URL
 
+from scripts.dev_support.processes import wait_for
 from tests.common import (
     CELL_DK_FREE,
     CELL_PK,
@@ -20,7 +21,6 @@ from tests.common import (
     user_input,
 )
 
-from .real_ha import wait_for
 from .releases import running_release
 
 if TYPE_CHECKING:

@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING, Any, Final
 
 import pytest
 
+from scripts.dev_support.ha_config import NEW_WIFI_DEVICE, SimulatedWifiDevice
+from scripts.dev_support.processes import E2EError, wait_for
 from tests.common import DEMO_EMAIL
 
-from .ha_config import NEW_WIFI_DEVICE, SimulatedWifiDevice
-from .real_ha import E2EError, wait_for
-
 if TYPE_CHECKING:
+    from scripts.dev_support.ha_client import HaApi
+
     from .conftest import Stack
-    from .real_ha import HaApi
 
 DOMAIN: Final = "quectel_iot"
 PK, DK = NEW_WIFI_DEVICE

@@ -16,8 +16,9 @@ from aiohttp.test_utils import make_mocked_request
 
 from quectel_simulator import Fault
 from quectel_simulator.ble_device import SimulatedWifiDevice
+from quectel_simulator.control_paths import is_control_path
 from quectel_simulator.remote_cloud import RemoteCloud, RemoteCloudError, RemoteDevice
-from quectel_simulator.routes_control import ControlRoutes, is_control_path, is_loopback_peer
+from quectel_simulator.routes_control import ControlRoutes, is_loopback_peer
 from tests.simulator.helpers import OTHER_DOMAIN
 from tests.simulator.test_ble_device import BIND_WIFI, DEMO_UID, DK, PK, Central, bind, set_wifi
 
@@ -83,7 +84,8 @@ async def test_report_refusals(sim: CloudSimulator, http: aiohttp.ClientSession,
 
 
 async def test_not_json_unknown_device_and_not_on_extra_hosts(sim: CloudSimulator, http: aiohttp.ClientSession) -> None:
-    async with http.post(device_url(sim) + "/report", data=b"{not json") as response:
+    headers = {"Content-Type": "application/json"}  # declared JSON, but not JSON
+    async with http.post(device_url(sim) + "/report", data=b"{not json", headers=headers) as response:
         assert response.status == 400
     assert await call(http, "GET", device_url(sim, dk="ffffffffffff")) == (
         404,

@@ -2,7 +2,7 @@
 
 Region *Automatic* signs in at the hosts ``custom_components/quectel_iot/api/const.py`` lists (``REGION_BASE_URLS``,
 then ``REGION_ALTERNATE_URLS``), which ``api/discovery.py`` ``known_hosts()`` reads at call time. A test Home
-Assistant cannot reach the real ones, so the end-to-end harness (``tests/e2e/ha_config.py``) links this component into
+Assistant cannot reach the real ones, so the end-to-end harness (``scripts/dev_support/ha_config.py``) links this component into
 the test Home Assistant's ``custom_components/`` and configures it in ``configuration.yaml``::
 
     quectel_iot_test_hosts:

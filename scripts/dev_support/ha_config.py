@@ -1,12 +1,14 @@
 """The configuration folder of a Home Assistant the harness starts (``scripts/develop`` and the end-to-end stage).
 
 ``configuration.yaml``, the stores that skip what needs a person (onboarding's first step, the HTTP address), and the
-custom components, linked rather than copied so that they follow the repository: the integration, and the two
-components of ``tests/e2e/components/`` that exist only in such a folder (each loaded only when configured):
+custom components, linked rather than copied so that they follow the repository: the integration always, and each of
+the two components that exist only in such a folder only when it is configured (a link left from an earlier run is
+removed when it is not):
 
-- ``quectel_iot_test_hosts`` (end-to-end tests): the cloud's known hosts replaced by the simulator's listeners, so that
-  region *Automatic* is tried over real HTTP;
-- ``quectel_iot_sim_ble`` (development and tests): factory-new Wi-Fi devices near a simulated Bluetooth proxy.
+- ``quectel_iot_sim_ble`` (``scripts/dev_support/components/``; development and tests): factory-new Wi-Fi devices
+  near a simulated Bluetooth proxy;
+- ``quectel_iot_test_hosts`` (``tests/e2e/components/``; end-to-end tests only): the cloud's known hosts replaced by
+  the simulator's listeners, so that region *Automatic* is tried over real HTTP. ``scripts/develop`` never links it.
 """
 
 from __future__ import annotations
@@ -18,15 +20,19 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from .real_ha import LOOPBACK, REPO
+from .processes import LOOPBACK, REPO
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
 INTEGRATION_DIR: Final = REPO / "custom_components" / "quectel_iot"
-COMPONENTS_DIR: Final = REPO / "tests" / "e2e" / "components"
 TEST_HOSTS: Final = "quectel_iot_test_hosts"
 SIM_BLE: Final = "quectel_iot_sim_ble"
+COMPONENT_DIRS: Final = {
+    SIM_BLE: Path(__file__).resolve().parent / "components" / SIM_BLE,
+    TEST_HOSTS: REPO / "tests" / "e2e" / "components" / TEST_HOSTS,
+}
+"""Where each development component lives (the test-only one with the tests)."""
 NEW_WIFI_DEVICE: Final = ("p11wifi", "a0b1c2d3e4f7")
 """The demo data's factory-new Wi-Fi plug (it never reported a binding code)."""
 
@@ -126,7 +132,8 @@ def _components_yaml(test_hosts: Mapping[str, Sequence[str]] | None, bluetooth: 
     text = ""
     if test_hosts is not None:
         hosts = {data_center: list(urls) for data_center, urls in test_hosts.items()}
-        text += f"\n# End-to-end tests only: the cloud's known hosts are the simulator's.\n{TEST_HOSTS}: {json.dumps(hosts)}\n"
+        text += "\n# End-to-end tests only: the cloud's known hosts are the simulator's.\n"
+        text += f"{TEST_HOSTS}: {json.dumps(hosts)}\n"
     if bluetooth is not None:
         config = {
             "repository": str(REPO),
@@ -160,7 +167,7 @@ def write_config(
     test_hosts: Mapping[str, Sequence[str]] | None = None,
     bluetooth: SimulatedBluetooth | None = None,
 ) -> None:
-    """Write configuration.yaml and the HTTP store, link the components, and pre-seed onboarding on a new folder.
+    """Write configuration.yaml and the HTTP store, link the components it configures, pre-seed a new onboarding.
 
     Args:
         config_dir: The configuration folder (made when missing).
@@ -180,8 +187,11 @@ def write_config(
     components = config_dir / "custom_components"
     components.mkdir(exist_ok=True)
     _link(components / "quectel_iot", INTEGRATION_DIR)
-    for name in (TEST_HOSTS, SIM_BLE):
-        _link(components / name, COMPONENTS_DIR / name)
+    for name, configured in ((TEST_HOSTS, test_hosts is not None), (SIM_BLE, bluetooth is not None)):
+        if configured:
+            _link(components / name, COMPONENT_DIRS[name])
+        elif components.joinpath(name).is_symlink():
+            components.joinpath(name).unlink()
     storage = config_dir / ".storage"
     storage.mkdir(exist_ok=True)
     onboarding = storage / "onboarding"

@@ -1,7 +1,7 @@
 """Development only: factory-new Quectel Wi-Fi devices near a simulated Bluetooth proxy, in a real Home Assistant.
 
 ``scripts/develop`` and the end-to-end stage link this component into their Home Assistant's ``custom_components/``
-(``tests/e2e/ha_config.py``) and configure it in ``configuration.yaml``::
+(``scripts/dev_support/ha_config.py``) and configure it in ``configuration.yaml``::
 
     quectel_iot_sim_ble:
       repository: /path/to/the/repository     # where quectel_simulator is (imported from there)

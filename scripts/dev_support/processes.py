@@ -1,12 +1,12 @@
-"""A real Home Assistant and the cloud simulator as processes: shared by ``scripts/develop`` and the end-to-end tests.
+"""A real Home Assistant and the cloud simulator as processes: shared by ``scripts/develop``, ``scripts/bench`` and the
+end-to-end tests.
 
-Everything here talks to the processes the way a user's browser does: over loopback HTTP and HA's websocket API.
-Every wait has a deadline, and every process is stopped (SIGTERM, then SIGKILL) by whoever started it.
+Every wait has a deadline, and every process is stopped (SIGTERM, then SIGKILL) by whoever started it. What a process
+printed is kept (``ManagedProcess.output``): the end-to-end stage's log gate reads it.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 import signal
@@ -16,35 +16,19 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
-from http import HTTPStatus
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING
 
-import aiohttp
 import requests
-
-from .log_scan import LogProblem, scan_log
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
 
 REPO = Path(__file__).resolve().parents[2]
+"""The repository (this file is scripts/dev_support/processes.py)."""
 LOOPBACK = "127.0.0.1"
 HTTP_TIMEOUT = 30
 """Seconds for one HTTP request to Home Assistant or the simulator."""
-
-
-@dataclass(frozen=True, slots=True)
-class HaUser:
-    """A local Home Assistant user (owner, administrator) created through HA's onboarding API."""
-
-    name: str
-    username: str
-    password: str
-
-
-DEV_USER = HaUser(name="Developer", username="dev", password="quectel-dev")
-"""The login of the development Home Assistant (documented in the README)."""
 
 
 class E2EError(RuntimeError):
@@ -176,10 +160,6 @@ class ManagedProcess:
             self._log = None
         return self.process.returncode
 
-    def problems(self) -> list[LogProblem]:
-        """The lines of the output that fail a run (log_scan.py: tracebacks, blocking calls, our deprecations)."""
-        return scan_log(self.output)
-
 
 # ---------------------------------------------------------------------------------------------------------------
 # The simulator
@@ -193,12 +173,16 @@ def start_simulator(
     echo: bool = False,
     timeout: float = 30,
     extra_hosts: Mapping[int, Sequence[str]] | None = None,
+    log_level: str | None = None,
 ) -> ManagedProcess:
     """Start ``python -m quectel_simulator`` on 127.0.0.1:port and wait until it answers HTTP.
 
-    ``extra_hosts``: more listeners (``--extra-host``), port -> the user domains only that one serves.
+    ``extra_hosts``: more listeners (``--extra-host``), port -> the user domains only that one serves. ``log_level``:
+    its ``--log-level`` (``WARNING`` keeps a line per request out of a benchmark).
     """
     args = [sys.executable, "-m", "quectel_simulator", "--host", LOOPBACK, "--port", str(port)]
+    if log_level is not None:
+        args += ["--log-level", log_level]
     for extra_port, domains in (extra_hosts or {}).items():
         args += ["--extra-host", f"{extra_port}:{','.join(domains)}"]
     sim = ManagedProcess(name="simulator", args=args, log_path=log_path, echo=echo)
@@ -233,7 +217,7 @@ def _http_answers(url: str) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Home Assistant: process, onboarding (its configuration folder: ha_config.py)
+# Home Assistant: the process (its configuration folder: ha_config.py; onboarding and its APIs: ha_client.py)
 # ---------------------------------------------------------------------------------------------------------------
 
 
@@ -249,7 +233,7 @@ def start_home_assistant(
 ) -> ManagedProcess:
     """Start Home Assistant and wait until its HTTP server answers."""
     # Deprecation warnings are shown (Python hides them outside __main__): one raised in our code names our file,
-    # and the log gate (log_scan.py) fails the run on it.
+    # and the end-to-end stage's log gate (tests/e2e/log_scan.py) fails the run on it.
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONWARNINGS": "default::DeprecationWarning"}
     hass = ManagedProcess(
         name="homeassistant", args=hass_command(config_dir), log_path=log_path, echo=echo, env=env, append=append
@@ -267,143 +251,3 @@ def start_home_assistant(
         hass.stop()
         raise
     return hass
-
-
-def client_id(base_url: str) -> str:
-    """The OAuth client id HA's own frontend uses (its base URL)."""
-    return f"{base_url}/"
-
-
-def _check(response: requests.Response, what: str) -> Any:
-    if response.status_code >= HTTPStatus.BAD_REQUEST:
-        raise E2EError(f"{what}: HTTP {response.status_code}: {response.text[:500]}")
-    return response.json() if response.content else None
-
-
-def _token_from_code(base_url: str, code: str) -> str:
-    response = requests.post(
-        f"{base_url}/auth/token",
-        data={"grant_type": "authorization_code", "code": code, "client_id": client_id(base_url)},
-        timeout=HTTP_TIMEOUT,
-    )
-    return str(_check(response, "POST /auth/token")["access_token"])
-
-
-def onboard(base_url: str, user: HaUser) -> tuple[bool, str]:
-    """Finish HA's onboarding with ``user`` as the owner, or log in when onboarding is done.
-
-    Returns:
-        Whether onboarding created the user now, and an access token of the user.
-    """
-    status = requests.get(f"{base_url}/api/onboarding", timeout=HTTP_TIMEOUT)
-    if status.status_code == HTTPStatus.NOT_FOUND:  # onboarding finished: its views are gone
-        return False, login(base_url, user)
-    steps = {step["step"]: step["done"] for step in _check(status, "GET /api/onboarding")}
-    if steps.get("user"):
-        # An interrupted first start: the user exists, the rest is still open.
-        token = login(base_url, user)
-    else:
-        created = requests.post(
-            f"{base_url}/api/onboarding/users",
-            json={
-                "client_id": client_id(base_url),
-                "name": user.name,
-                "username": user.username,
-                "password": user.password,
-                "language": "en",
-            },
-            timeout=HTTP_TIMEOUT,
-        )
-        token = _token_from_code(base_url, _check(created, "POST /api/onboarding/users")["auth_code"])
-    headers = {"Authorization": f"Bearer {token}"}
-    if not steps.get("analytics"):
-        _check(
-            requests.post(f"{base_url}/api/onboarding/analytics", headers=headers, timeout=HTTP_TIMEOUT),
-            "POST /api/onboarding/analytics",
-        )
-    if not steps.get("integration"):
-        _check(
-            requests.post(
-                f"{base_url}/api/onboarding/integration",
-                headers=headers,
-                json={"client_id": client_id(base_url), "redirect_uri": f"{base_url}/?auth_callback=1"},
-                timeout=HTTP_TIMEOUT,
-            ),
-            "POST /api/onboarding/integration",
-        )
-    return not steps.get("user"), token
-
-
-def login(base_url: str, user: HaUser) -> str:
-    """Log in through HA's login flow (what the login page does) and return an access token."""
-    flow = requests.post(
-        f"{base_url}/auth/login_flow",
-        json={
-            "client_id": client_id(base_url),
-            "handler": ["homeassistant", None],
-            "redirect_uri": f"{base_url}/?auth_callback=1",
-        },
-        timeout=HTTP_TIMEOUT,
-    )
-    flow_id = _check(flow, "POST /auth/login_flow")["flow_id"]
-    result = _check(
-        requests.post(
-            f"{base_url}/auth/login_flow/{flow_id}",
-            json={"client_id": client_id(base_url), "username": user.username, "password": user.password},
-            timeout=HTTP_TIMEOUT,
-        ),
-        "POST /auth/login_flow/<flow_id>",
-    )
-    if result.get("type") != "create_entry":
-        raise E2EError(f"cannot log in to Home Assistant as {user.username!r}: {result.get('errors')}")
-    return _token_from_code(base_url, result["result"])
-
-
-@dataclass
-class HaApi:
-    """HA's REST and websocket APIs with a user's access token."""
-
-    base_url: str
-    token: str
-
-    @property
-    def _headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token}"}
-
-    def get(self, path: str) -> Any:
-        """GET a REST path and return its JSON (E2EError on an HTTP error)."""
-        return _check(requests.get(self.base_url + path, headers=self._headers, timeout=HTTP_TIMEOUT), f"GET {path}")
-
-    def post(self, path: str, payload: dict[str, Any] | None = None) -> Any:
-        """POST JSON to a REST path and return its JSON (E2EError on an HTTP error)."""
-        response = requests.post(self.base_url + path, headers=self._headers, json=payload or {}, timeout=HTTP_TIMEOUT)
-        return _check(response, f"POST {path}")
-
-    def wait_running(self, timeout: float = 120) -> None:
-        """Wait until HA reports that it has finished starting (state RUNNING)."""
-        wait_for(
-            "Home Assistant to finish starting", lambda: self.get("/api/config").get("state") == "RUNNING", timeout
-        )
-
-    def ws(self, message: dict[str, Any], timeout: float = HTTP_TIMEOUT) -> Any:
-        """Send one websocket command and return its result (E2EError when it fails)."""
-        return asyncio.run(asyncio.wait_for(self._ws(message), timeout))
-
-    async def _ws(self, message: dict[str, Any]) -> Any:
-        url = self.base_url.replace("http://", "ws://", 1) + "/api/websocket"
-        async with aiohttp.ClientSession() as session, session.ws_connect(url) as ws:
-            hello = await ws.receive_json()
-            if hello.get("type") != "auth_required":
-                raise E2EError(f"websocket: unexpected greeting {hello}")
-            await ws.send_json({"type": "auth", "access_token": self.token})
-            auth = await ws.receive_json()
-            if auth.get("type") != "auth_ok":
-                raise E2EError(f"websocket: authentication failed: {auth}")
-            await ws.send_json({"id": 1, **message})
-            while True:
-                reply = await ws.receive_json()
-                if reply.get("id") == 1 and reply.get("type") == "result":
-                    break
-        if not reply.get("success"):
-            raise E2EError(f"websocket {message.get('type')}: {reply.get('error')}")
-        return reply.get("result")
