@@ -25,7 +25,16 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final, Literal
 
-from .ble_wire import FrameReader, WireFrame, build_frame, ttlv_binary, ttlv_bool, ttlv_int, ttlv_items
+from .ble_wire import (
+    FrameReader,
+    WireFrame,
+    build_frame,
+    ttlv_binary,
+    ttlv_bool,
+    ttlv_int,
+    ttlv_items,
+    ttlv_struct,
+)
 from .crypto import new_auth_key
 from .remote_cloud import RemoteCloud, RemoteCloudError
 from .state import BINDING_TYPE_WIFI, Binding
@@ -40,6 +49,12 @@ CHARACTERISTIC_UUID: Final = "00009c40-0000-1000-8000-00805f9b34fb"
 MANUFACTURER_ID: Final = 0x5551
 CMD_SET_WIFI: Final = 0x7010
 CMD_SET_WIFI_REPLY: Final = 0x7011
+CMD_SCAN_WIFI: Final = 0x7012
+CMD_SCAN_WIFI_REPLY: Final = 0x7013
+NEIGHBOUR_NETWORKS: Final = ("TP-Link_A434", "", "Xiaomi_9A41", "MegaWIFI_2GHz", "TP-Link_A434", "Tenda_57")
+"""What a device also sees besides the networks it may join (names from the captured scan; an empty one and a
+repeat as in it)."""
+_SCAN_LIST_ID: Final = 51
 DEFAULT_MTU: Final = 23
 """The minimum ATT MTU: indications then carry 20 bytes, so a reply spans several."""
 
@@ -75,6 +90,9 @@ class SimulatedWifiDevice:
         has_characteristic: ``False``: its GATT table lacks ``00009c40-…``.
         refuse_connections: Connection attempts fail.
         mtu: The ATT MTU: indications carry ``mtu - 3`` bytes.
+        scan_networks: The SSIDs its ``0x7013`` lists, in order; ``None``: the ``networks`` it may join, then
+            ``NEIGHBOUR_NETWORKS`` (with no ``networks``, any SSID joins: ``"Home"`` leads the list).
+        answers_scan: ``False``: it ignores ``0x7012``.
         capabilities: The capabilities it advertises (bits 4-7 of the flags; bit0 WAN, bit1 Wi-Fi LAN, bit2 BLE).
     """
 
@@ -95,6 +113,8 @@ class SimulatedWifiDevice:
     has_characteristic: bool = True
     refuse_connections: bool = False
     mtu: int = DEFAULT_MTU
+    scan_networks: tuple[str, ...] | None = None
+    answers_scan: bool = True
     capabilities: int = 0b0111
 
     wifi_ssid: str | None = field(default=None, init=False)
@@ -198,6 +218,8 @@ class SimulatedWifiDevice:
             self.frames.append(frame)
             if frame.command == CMD_SET_WIFI:
                 self._on_set_wifi(frame)
+            elif frame.command == CMD_SCAN_WIFI and self.answers_scan:
+                self._indicate(build_frame(frame.packet_id, CMD_SCAN_WIFI_REPLY, self._scan_reply()))
             else:
                 _LOGGER.debug("Simulated device ignores command 0x%04x", frame.command)
 
@@ -227,6 +249,16 @@ class SimulatedWifiDevice:
         await asyncio.sleep(self.join_delay)
         if self.reaches_cloud:
             self.reach_cloud()
+
+    def seen_networks(self) -> tuple[str, ...]:
+        """The SSIDs its scan lists."""
+        if self.scan_networks is not None:
+            return self.scan_networks
+        return (*(self.networks or ("Home",)), *NEIGHBOUR_NETWORKS)
+
+    def _scan_reply(self) -> bytes:
+        entries = [ttlv_binary(0, ssid.encode()) for ssid in self.seen_networks()]
+        return ttlv_struct(_SCAN_LIST_ID, entries)
 
     def _reply(self, accepted: bool) -> bytes:
         flag = ttlv_bool(4, accepted) + ttlv_int(5, 30) if self.reply_layout == "captured" else ttlv_bool(6, accepted)

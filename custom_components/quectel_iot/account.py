@@ -25,7 +25,7 @@ from .api import (
     QuecNotFoundError,
     WifiBindResult,
 )
-from .api.ble_provisioning import provision_wifi
+from .api.ble_provisioning import provision_wifi, scan_wifi_networks
 from .bind_requests import wifi_bind_request
 from .const import ATTR_BINDING_CODE, ATTR_DEVICE_KEY, ATTR_PRODUCT_KEY, DOMAIN, LOGGER
 from .coordinator import QuecDeviceCoordinator
@@ -145,6 +145,11 @@ class QuecAccount:
         """Give the device its Wi-Fi settings over Bluetooth (any adapter or proxy in range); it answers its keys."""
         device = bluetooth.async_ble_device_from_address(self.hass, address, connectable=True)
         return await self._call(provision_wifi(device, settings.ssid, settings.password))
+
+    async def async_scan_wifi(self, address: str) -> list[str]:
+        """The Wi-Fi networks the device itself sees, over Bluetooth (timeout: the device does not scan)."""
+        device = bluetooth.async_ble_device_from_address(self.hass, address, connectable=True)
+        return await self._call(scan_wifi_networks(device))
 
     async def async_bind_when_reported(
         self, provisioned: ProvisionedDevice, fields: Mapping[str, Any], wait_seconds: float

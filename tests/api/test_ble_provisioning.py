@@ -25,14 +25,14 @@ from custom_components.quectel_iot.api import (
     WifiBindRequest,
     ble_provisioning,
 )
-from custom_components.quectel_iot.api.ble_provisioning import (
+from custom_components.quectel_iot.api.ble_provisioning import provision_wifi
+from custom_components.quectel_iot.api.exceptions import (
     QuecBleCharacteristicMissingError,
     QuecBleConnectionError,
     QuecBleNotInRangeError,
     QuecBleTimeoutError,
     QuecBleUnreadableReplyError,
     QuecBleWifiRejectedError,
-    provision_wifi,
 )
 from quectel_simulator.ble_backend import (
     SimulatedBleakBackend,

@@ -227,3 +227,30 @@ async def bind(sim: CloudSimulator, http: aiohttp.ClientSession, body: dict[str,
     token = sim.issue_tokens(DEMO_UID)["accessToken"]["token"]
     async with http.post(sim.url + BIND_WIFI, json=body, headers={"Authorization": token}) as resp:
         return int((await resp.json(content_type=None))["code"])
+
+
+# ../shared/reference/ble_frames.md: a real device's 0x7013 (truelecter/unquec-ble), 16 entries, three empty.
+CAPTURED_7013 = bytes.fromhex(
+    "aaaa00ca7103e87013019c001000030009586174613239302e320003000763616c796e6b610003000c54502d4c696e6b5f41343334"
+    "0003000c54502d4c696e6b5f323734360003000d4d656761574946495f3247487a00030000000300084e45575f574946490003000b"
+    "5869616f6d695f394134310003000e5869616f6d69203131204c697465000300034b4e53000300000003000c54502d4c494e4b5f41"
+    "383238000300000003000854656e64615f3537000300085665724e65745f320003000c54502d4c494e4b5f43413438"
+)
+
+
+async def test_answers_a_scan_with_the_captured_reply_bytes_and_can_stay_silent() -> None:
+    seen = (
+        "Xata290.2", "calynka", "TP-Link_A434", "TP-Link_2746", "MegaWIFI_2GHz", "", "NEW_WIFI", "Xiaomi_9A41",
+        "Xiaomi 11 Lite", "KNS", "", "TP-LINK_A828", "", "Tenda_57", "VerNet_2", "TP-LINK_CA48",
+    )  # fmt: skip
+    device = SimulatedWifiDevice(PK, DK, scan_networks=seen)
+    central = Central(device)
+    device.write(build_frame(1000, 0x7012, b""))
+    await central.reply()
+    assert b"".join(device.indications) == CAPTURED_7013
+    assert device.wifi_ssid is None
+    silent = SimulatedWifiDevice(PK, DK, answers_scan=False)
+    Central(silent)
+    silent.write(build_frame(7, 0x7012, b""))
+    assert silent.indications == []
+    assert [frame.command for frame in silent.frames] == [0x7012]

@@ -41,6 +41,10 @@ CMD_SET_WIFI: Final = 0x7010
 """App → device: the Wi-Fi settings (TTLV id 1 SSID, id 2 password)."""
 CMD_SET_WIFI_REPLY: Final = 0x7011
 """Device → app: the outcome, with the product key, device key and binding code."""
+CMD_SCAN_WIFI: Final = 0x7012
+"""App → device: list the Wi-Fi networks you see (no payload)."""
+CMD_SCAN_WIFI_REPLY: Final = 0x7013
+"""Device → app: TTLV id 51, a struct of id-0 binaries, one SSID each (some empty)."""
 FIRST_PACKET_ID: Final = 1000
 """The vendor's app counts packet ids in [1000, 65534] (unquec ``get_serial_num``; oukitel §4)."""
 LAST_PACKET_ID: Final = 0xFFFE
@@ -52,6 +56,7 @@ MAX_PAYLOAD: Final = MAX_FRAME_LENGTH - 5
 MAX_TTLV_DEPTH: Final = 16
 """Nested structs deeper than this are refused: a hostile payload must not exhaust the stack."""
 MAX_SSID_BYTES: Final = 32
+_ID_SCAN_LIST: Final = 51
 MAX_PASSWORD_BYTES: Final = 64
 
 _AA: Final = 0xAA
@@ -423,3 +428,37 @@ def parse_set_wifi_reply(payload: bytes) -> WifiReply:
         return WifiReply(WifiReplyStatus.ACCEPTED, ProvisionedDevice(product_key, device_key, binding_code), ids_seen)
     _LOGGER.debug("0x7011 reply without a flag or PK/DK/code; ids seen: %s", ids_seen)
     return WifiReply(WifiReplyStatus.UNREADABLE, ids_seen=ids_seen)
+
+
+# ----- Wi-Fi scan (0x7012 / 0x7013) -----
+
+
+def encode_scan_wifi(packet_id: int) -> bytes:
+    """The ``0x7012`` frame: no payload (cloud_api.md §7.3).
+
+    Raises:
+        ValueError: A bad packet id.
+    """
+    return encode_frame(packet_id, CMD_SCAN_WIFI, b"")
+
+
+def parse_wifi_scan_reply(payload: bytes) -> list[str]:
+    """The SSIDs of a ``0x7013`` payload as the device lists them: empty and repeated names dropped, order kept.
+
+    A name that is not UTF-8 is dropped too (it could not be typed back); the user can still type any name.
+
+    Raises:
+        ValueError: Not TTLV, or without the id-51 struct.
+    """
+    lists = [item.value for item in decode_ttlv(payload) if item.id == _ID_SCAN_LIST and isinstance(item.value, list)]
+    if not lists:
+        raise ValueError("0x7013 without its list of networks (TTLV id 51)")
+    ssids: dict[str, None] = {}
+    for entry in lists[0]:
+        if not isinstance(entry.value, bytes) or not entry.value or len(entry.value) > MAX_SSID_BYTES:
+            continue
+        try:
+            ssids.setdefault(entry.value.decode(), None)
+        except UnicodeDecodeError:
+            continue
+    return list(ssids)
