@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+import struct
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final, Literal
@@ -58,9 +59,14 @@ _SCAN_LIST_ID: Final = 51
 DEFAULT_MTU: Final = 23
 """The minimum ATT MTU: indications then carry 20 bytes, so a reply spans several."""
 
-_FLAG_WIFI_CONFIGURED: Final = 0x02
-_FLAG_BOUND: Final = 0x04
-_FLAG_BINDING_ALLOWED: Final = 0x08
+# The advertisement as Quectel's Android demo reads it (DeviceUtil.java; cloud_api.md §7.1): the status byte's bit 2 is
+# "bound" (bits 1 and 3 as the reference reconciles unquec-ble), then 16 little-endian flags: capabilities in bits 0-3,
+# "the DK hex has a padding 0" in bit 8, the cloud endpoint type in bits 9-11.
+_STATUS_WIFI_CONFIGURED: Final = 0b0010
+_STATUS_BOUND: Final = 0b0100
+_STATUS_BINDING_ALLOWED: Final = 0b1000
+_FLAGS_DK_PADDED: Final = 1 << 8
+_FLAGS_ENDPOINT_SHIFT: Final = 9
 
 type ReplyLayout = Literal["captured", "samples"]
 type Indication = Callable[[bytes], None]
@@ -93,7 +99,8 @@ class SimulatedWifiDevice:
         scan_networks: The SSIDs its ``0x7013`` lists, in order; ``None``: the ``networks`` it may join, then
             ``NEIGHBOUR_NETWORKS`` (with no ``networks``, any SSID joins: ``"Home"`` leads the list).
         answers_scan: ``False``: it ignores ``0x7012``.
-        capabilities: The capabilities it advertises (bits 4-7 of the flags; bit0 WAN, bit1 Wi-Fi LAN, bit2 BLE).
+        capabilities: The capabilities it advertises (bit0 WAN, bit1 Wi-Fi LAN, bit2 BLE, bit3 Matter): Wi-Fi + BLE.
+        endpoint_type: The cloud endpoint type it advertises (1 tcp, 2 tcp-psk, 3 tls, 4 cert, 5 udp, 6 udp-psk).
     """
 
     product_key: str
@@ -115,7 +122,8 @@ class SimulatedWifiDevice:
     mtu: int = DEFAULT_MTU
     scan_networks: tuple[str, ...] | None = None
     answers_scan: bool = True
-    capabilities: int = 0b0111
+    capabilities: int = 0b0110
+    endpoint_type: int = 3
 
     wifi_ssid: str | None = field(default=None, init=False)
     """The network it joined, ``None`` while factory-new."""
@@ -163,18 +171,21 @@ class SimulatedWifiDevice:
         return self.cloud is not None and bool(self.cloud.state.bindings_of_device(self.product_key, self.device_key))
 
     def manufacturer_data(self) -> dict[int, bytes]:
-        """The advertisement under company id 0x5551 (§7.1): ``"EC"``, version, PK, DK, status, flags (LE)."""
-        flags = self.capabilities << 4
+        """The advertisement under company id 0x5551 (§7.1): ``"EC"``, version, PK, DK, status, flags (LE).
+
+        A device key of odd length goes out with a padding ``0`` nibble and flags bit 8 set.
+        """
+        status = _STATUS_BOUND if self.bound else _STATUS_BINDING_ALLOWED
         if self.wifi_ssid is not None:
-            flags |= _FLAG_WIFI_CONFIGURED
-        if self.bound:
-            flags |= _FLAG_BOUND
-        else:
-            flags |= _FLAG_BINDING_ALLOWED
-        pk = self.product_key.encode()
-        dk = bytes.fromhex(self.device_key)
-        payload = b"EC" + (1).to_bytes(2, "big") + bytes([len(pk)]) + pk + bytes([len(dk)]) + dk + b"\x00"
-        return {MANUFACTURER_ID: payload + flags.to_bytes(2, "little")}
+            status |= _STATUS_WIFI_CONFIGURED
+        flags = (self.capabilities & 0x0F) | (self.endpoint_type & 0x07) << _FLAGS_ENDPOINT_SHIFT
+        dk_hex = self.device_key
+        if len(dk_hex) % 2:
+            dk_hex += "0"
+            flags |= _FLAGS_DK_PADDED
+        pk, dk = self.product_key.encode(), bytes.fromhex(dk_hex)
+        fields = struct.pack(">2sHB", b"EC", 1, len(pk)) + pk + struct.pack(">B", len(dk)) + dk
+        return {MANUFACTURER_ID: fields + struct.pack("<BH", status, flags)}
 
     # ----- the GATT server -----
 

@@ -30,6 +30,7 @@ from .api import (
     QuecResponseError,
     QuecUserDomainError,
     Region,
+    needs_wifi,
     parse_advertisement,
 )
 from .ble_binding import account_selector, async_bind_from_form, bind_schema, known_product_secret
@@ -51,7 +52,7 @@ from .const import (
 from .devices import is_in_registry
 from .errors import wait_minutes
 from .login import account_title, account_unique_id, async_sign_in, normalize_account
-from .nearby import NearbyDevice, device_label, needs_wifi
+from .nearby import NearbyDevice, device_label
 from .options_flow import QuecOptionsFlow
 from .provision_flow import WifiSetupSteps
 

@@ -21,7 +21,7 @@ from homeassistant.helpers.selector import (
     TextSelectorType,
 )
 
-from .api import Family
+from .api import Family, needs_wifi
 from .api.models import FamilyRole
 from .ble_binding import async_bind_from_form, bind_schema, known_product_secret
 from .const import (
@@ -36,7 +36,7 @@ from .const import (
     OPT_ROOM_ID,
     OPT_SCAN_INTERVAL,
 )
-from .nearby import NearbyDevice, nearby_devices, needs_wifi
+from .nearby import NearbyDevice, nearby_devices
 from .provision_flow import WifiSetupSteps
 from .validation import CAPABILITIES_MAX, CAPABILITIES_MIN, PRODUCT_KEY_PATTERN, is_valid_product_secret
 

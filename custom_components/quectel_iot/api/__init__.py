@@ -3,7 +3,7 @@
 It imports nothing from Home Assistant and could be published on its own.
 """
 
-from .advertisement import QUECTEL_MANUFACTURER_ID, QuecAdvertisement, parse_advertisement
+from .advertisement import QUECTEL_MANUFACTURER_ID, Capability, QuecAdvertisement, needs_wifi, parse_advertisement
 from .ble_protocol import (
     Frame,
     FrameAssembler,
@@ -80,6 +80,7 @@ __all__ = [
     "BindByDkRequest",
     "BindOptions",
     "BindResult",
+    "Capability",
     "CoverMode",
     "Credentials",
     "Device",
@@ -135,6 +136,7 @@ __all__ = [
     "encode_set_wifi",
     "encode_ttlv",
     "known_hosts",
+    "needs_wifi",
     "parse_advertisement",
     "parse_set_wifi_reply",
 ]
