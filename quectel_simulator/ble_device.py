@@ -56,6 +56,9 @@ NEIGHBOUR_NETWORKS: Final = ("TP-Link_A434", "", "Xiaomi_9A41", "MegaWIFI_2GHz",
 """What a device also sees besides the networks it may join (names from the captured scan; an empty one and a
 repeat as in it)."""
 _SCAN_LIST_ID: Final = 51
+CMD_STATUS_REPORT: Final = 0x7014
+UNASKED_STATUS_FRAME: Final = build_frame(0, CMD_STATUS_REPORT, ttlv_bool(6, value=True))
+"""A frame a device sends unasked, with packet id 0 (captured in unquec-ble as ``aaaa0007b5000070140031``)."""
 DEFAULT_MTU: Final = 23
 """The minimum ATT MTU: indications then carry 20 bytes, so a reply spans several."""
 
@@ -93,6 +96,10 @@ class SimulatedWifiDevice:
         setup_mode: ``False``: it answers an empty ``0x7011`` and joins nothing.
         before_reply: Raw frames it indicates just before its ``0x7011`` (frames this simulation does not model, such
             as the ``0x7014`` captured in unquec-ble).
+        reports_status_first: It indicates ``UNASKED_STATUS_FRAME`` (packet id 0) just before its ``0x7011``.
+        reply_packet_id: The packet id of its ``0x7011``; ``None``: the request's, as devices do.
+        reported_device_key: The DK its ``0x7011`` carries; ``None``: its own (another one: a device that mixes up
+            keys, or a reply from another device).
         has_characteristic: ``False``: its GATT table lacks ``00009c40-…``.
         refuse_connections: Connection attempts fail.
         mtu: The ATT MTU: indications carry ``mtu - 3`` bytes.
@@ -117,6 +124,9 @@ class SimulatedWifiDevice:
     answers: bool = True
     setup_mode: bool = True
     before_reply: tuple[bytes, ...] = ()
+    reports_status_first: bool = False
+    reply_packet_id: int | None = None
+    reported_device_key: str | None = field(default=None, repr=False)
     has_characteristic: bool = True
     refuse_connections: bool = False
     mtu: int = DEFAULT_MTU
@@ -250,10 +260,11 @@ class SimulatedWifiDevice:
         await asyncio.sleep(self.reply_delay)
         joins = self.setup_mode and (not self.networks or self.networks.get(ssid) == password)
         if self.answers:
-            for raw in self.before_reply:
+            for raw in (*self.before_reply, *((UNASKED_STATUS_FRAME,) if self.reports_status_first else ())):
                 self._indicate(raw)
             payload = self._reply(joins) if self.setup_mode else b""
-            self._indicate(build_frame(packet_id, CMD_SET_WIFI_REPLY, payload))
+            reply_id = packet_id if self.reply_packet_id is None else self.reply_packet_id
+            self._indicate(build_frame(reply_id, CMD_SET_WIFI_REPLY, payload))
         if not joins:
             return
         self.wifi_ssid = ssid
@@ -278,7 +289,7 @@ class SimulatedWifiDevice:
         return (
             flag
             + ttlv_binary(7, self.product_key.encode())
-            + ttlv_binary(8, self.device_key.encode())
+            + ttlv_binary(8, (self.reported_device_key or self.device_key).encode())
             + ttlv_binary(9, self.binding_code.encode())
         )
 

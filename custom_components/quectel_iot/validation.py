@@ -20,15 +20,12 @@ from homeassistant.util import dt as dt_util
 from .api import CoverMode
 from .api.ble_protocol import MAX_PASSWORD_BYTES, MAX_SSID_BYTES
 from .api.const import CAPABILITIES_MAX, CAPABILITIES_MIN, DEVICE_NAME_MAX_LENGTH, PRODUCT_SECRET_LENGTH, RANDOM_LENGTH
+from .api.identifiers import BINDING_CODE_PATTERN, DEVICE_KEY_PATTERN, PRODUCT_KEY_PATTERN
 from .const import ATTR_BINDING_CODE, ATTR_ENCRYPTED_BINDING_CODE, ATTR_RANDOM
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
-PRODUCT_KEY_PATTERN: Final = re.compile(r"^[0-9A-Za-z]{4,32}$")
-DEVICE_KEY_PATTERN: Final = re.compile(r"^[0-9A-Za-z]{4,32}$")
-# The code a device reports for Wi-Fi and BLE binding: 16 hexadecimal characters (upper case on the wire).
-BINDING_CODE_PATTERN: Final = re.compile(r"^[0-9A-Fa-f]{16}$")
 PRINTABLE_ASCII: Final = re.compile(r"^[\x21-\x7e]+$")
 COVER_MODES: Final = {"replace": CoverMode.REPLACE, "add": CoverMode.ADD, "extend_only": CoverMode.EXTEND_ONLY}
 SHARE_CODE_MAX_LENGTH: Final = 128

@@ -30,8 +30,8 @@ from custom_components.quectel_iot.api.exceptions import (
     QuecBleCharacteristicMissingError,
     QuecBleConnectionError,
     QuecBleNotInRangeError,
+    QuecBleNotInSetupModeError,
     QuecBleTimeoutError,
-    QuecBleUnreadableReplyError,
     QuecBleWifiRejectedError,
 )
 from quectel_simulator.ble_backend import (
@@ -214,13 +214,12 @@ async def test_link_dropped_right_after_the_reply_still_counts(simulator: CloudS
     await device.close()
 
 
-async def test_other_frames_are_skipped_and_an_empty_reply_is_unreadable() -> None:
+async def test_other_frames_are_skipped_and_an_empty_reply_is_not_in_setup_mode() -> None:
     captured_7014 = bytes.fromhex("aaaa0007b5000070140031")  # unquec-ble decode.rs: a 0x7014 a device sent
     device = SimulatedWifiDevice(PK, DK, setup_mode=False, before_reply=(captured_7014,))
-    with pytest.raises(QuecBleUnreadableReplyError, match="set-up mode") as info:
+    with pytest.raises(QuecBleNotInSetupModeError, match="pairing mode") as info:
         await provision_wifi(ble_device(device), SSID, PASSWORD)
-    assert info.value.ids_seen == ()
-    assert info.value.key == "unreadable_reply"
+    assert info.value.key == "not_in_setup_mode"
     assert_released(device)
     await device.close()
 

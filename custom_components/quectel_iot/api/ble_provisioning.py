@@ -40,6 +40,7 @@ from .exceptions import (
     QuecBleCharacteristicMissingError,
     QuecBleConnectionError,
     QuecBleNotInRangeError,
+    QuecBleNotInSetupModeError,
     QuecBleTimeoutError,
     QuecBleUnreadableReplyError,
     QuecBleWifiRejectedError,
@@ -88,6 +89,7 @@ async def provision_wifi(
     connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
     step_timeout: float = DEFAULT_STEP_TIMEOUT,
     reply_timeout: float = DEFAULT_REPLY_TIMEOUT,
+    expected_keys: tuple[str, str] | None = None,
 ) -> ProvisionedDevice:
     """Send the Wi-Fi settings to a factory-new device and return what it reports (PK, DK, binding code).
 
@@ -98,18 +100,21 @@ async def provision_wifi(
         device: The device as the Bluetooth stack sees it, connectable; ``None`` when nothing has it in range.
         ssid: The network's name (1 to 32 bytes of UTF-8).
         password: The network's password (at most 64 bytes; empty for an open network).
-        packet_id: The frame's packet id (the vendor's apps count from 1000).
+        packet_id: The frame's packet id, 1 to 0xFFFE (the vendor's apps count from 1000); the reply must echo it.
         connect_timeout: Seconds for the connection.
         step_timeout: Seconds for each GATT operation.
         reply_timeout: Seconds for the device's ``0x7011`` after the write.
+        expected_keys: ``(product_key, device_key)`` the device advertised: a reply with other keys is refused (the
+            device key compared without regard to case, as hex).
 
     Raises:
-        ValueError: An SSID or password the frame cannot carry (before anything is sent).
+        ValueError: An SSID, password or packet id the frame cannot carry (before anything is sent).
         QuecBleNotInRangeError: ``device`` is ``None``.
         QuecBleConnectionError: The connection failed or broke off (``QuecBleTimeoutError`` when a step timed out).
         QuecBleCharacteristicMissingError: The device lacks the characteristic.
         QuecBleWifiRejectedError: The device refused the settings.
-        QuecBleUnreadableReplyError: The reply could not be read.
+        QuecBleNotInSetupModeError: The device answered an empty ``0x7011``: it is not in pairing mode.
+        QuecBleUnreadableReplyError: The reply could not be read, carried invalid keys, or not the expected ones.
     """
     frame = encode_set_wifi(packet_id, ssid, password)
     async with _session(device, connect_timeout=connect_timeout, step_timeout=step_timeout) as link:
@@ -118,16 +123,27 @@ async def provision_wifi(
     address = link.address
     parsed = parse_set_wifi_reply(reply.payload)
     if parsed.status is WifiReplyStatus.ACCEPTED and parsed.device is not None:
+        if expected_keys is not None and not _same_keys(parsed.device, expected_keys):
+            _LOGGER.debug("%s answered %s, not the keys it advertised %s", address, parsed.device, expected_keys)
+            raise QuecBleUnreadableReplyError(
+                f"{address} answered with keys other than the ones it advertises", ids_seen=parsed.ids_seen
+            )
         _LOGGER.debug("%s took the Wi-Fi settings: %s", address, parsed.device)
         return parsed.device
     if parsed.status is WifiReplyStatus.REFUSED:
         raise QuecBleWifiRejectedError(f"{address} refused the Wi-Fi settings")
+    if parsed.status is WifiReplyStatus.NOT_IN_SETUP_MODE:
+        raise QuecBleNotInSetupModeError(f"{address} is not in pairing mode (it answered an empty 0x7011)")
     _LOGGER.debug("Unreadable 0x7011 from %s; TTLV ids seen: %s", address, parsed.ids_seen)
     raise QuecBleUnreadableReplyError(
-        f"{address} answered without its keys and binding code (ids {list(parsed.ids_seen)}): it may not be in "
-        "set-up mode",
+        f"{address} answered without valid keys and binding code (ids {list(parsed.ids_seen)})",
         ids_seen=parsed.ids_seen,
     )
+
+
+def _same_keys(device: ProvisionedDevice, expected: tuple[str, str]) -> bool:
+    product_key, device_key = expected
+    return device.product_key == product_key and device.device_key.lower() == device_key.lower()
 
 
 async def scan_wifi_networks(
