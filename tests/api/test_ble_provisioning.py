@@ -293,3 +293,22 @@ def test_backend_finds_a_device_in_range_by_address() -> None:
     take_out_of_range(device)
     with pytest.raises(Exception, match="not a simulated device"):
         SimulatedBleakBackend(by_address, timeout=1)
+
+
+@pytest.mark.parametrize("error", [EOFError("adapter went away"), RuntimeError("backend-specific failure")])
+async def test_a_failing_unsubscribe_does_not_replace_the_result(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, error: Exception
+) -> None:
+    async def broken(self: SimulatedBleakBackend, characteristic: Any) -> None:
+        raise error
+
+    monkeypatch.setattr(SimulatedBleakBackend, "stop_notify", broken)
+    caplog.set_level(logging.DEBUG)
+    device = SimulatedWifiDevice(PK, DK)
+    try:
+        assert (await provision_wifi(ble_device(device), SSID, PASSWORD)).device_key == DK
+        assert str(error) in caplog.text
+        assert [r.levelname for r in caplog.records if str(error) in r.getMessage()] == ["DEBUG"]
+        assert_released(device)
+    finally:
+        await device.close()
