@@ -21,11 +21,21 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+import struct
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final, Literal
 
-from .ble_wire import FrameReader, WireFrame, build_frame, ttlv_binary, ttlv_bool, ttlv_int, ttlv_items
+from .ble_wire import (
+    FrameReader,
+    WireFrame,
+    build_frame,
+    ttlv_binary,
+    ttlv_bool,
+    ttlv_int,
+    ttlv_items,
+    ttlv_struct,
+)
 from .crypto import new_auth_key
 from .remote_cloud import RemoteCloud, RemoteCloudError
 from .state import BINDING_TYPE_WIFI, Binding
@@ -40,12 +50,26 @@ CHARACTERISTIC_UUID: Final = "00009c40-0000-1000-8000-00805f9b34fb"
 MANUFACTURER_ID: Final = 0x5551
 CMD_SET_WIFI: Final = 0x7010
 CMD_SET_WIFI_REPLY: Final = 0x7011
+CMD_SCAN_WIFI: Final = 0x7012
+CMD_SCAN_WIFI_REPLY: Final = 0x7013
+NEIGHBOUR_NETWORKS: Final = ("TP-Link_A434", "", "Xiaomi_9A41", "MegaWIFI_2GHz", "TP-Link_A434", "Tenda_57")
+"""What a device also sees besides the networks it may join (names from the captured scan; an empty one and a
+repeat as in it)."""
+_SCAN_LIST_ID: Final = 51
+CMD_STATUS_REPORT: Final = 0x7014
+UNASKED_STATUS_FRAME: Final = build_frame(0, CMD_STATUS_REPORT, ttlv_bool(6, value=True))
+"""A frame a device sends unasked, with packet id 0 (captured in unquec-ble as ``aaaa0007b5000070140031``)."""
 DEFAULT_MTU: Final = 23
 """The minimum ATT MTU: indications then carry 20 bytes, so a reply spans several."""
 
-_FLAG_WIFI_CONFIGURED: Final = 0x02
-_FLAG_BOUND: Final = 0x04
-_FLAG_BINDING_ALLOWED: Final = 0x08
+# The advertisement as Quectel's Android demo reads it (DeviceUtil.java; cloud_api.md §7.1): the status byte's bit 2 is
+# "bound" (bits 1 and 3 as the reference reconciles unquec-ble), then 16 little-endian flags: capabilities in bits 0-3,
+# "the DK hex has a padding 0" in bit 8, the cloud endpoint type in bits 9-11.
+_STATUS_WIFI_CONFIGURED: Final = 0b0010
+_STATUS_BOUND: Final = 0b0100
+_STATUS_BINDING_ALLOWED: Final = 0b1000
+_FLAGS_DK_PADDED: Final = 1 << 8
+_FLAGS_ENDPOINT_SHIFT: Final = 9
 
 type ReplyLayout = Literal["captured", "samples"]
 type Indication = Callable[[bytes], None]
@@ -72,10 +96,18 @@ class SimulatedWifiDevice:
         setup_mode: ``False``: it answers an empty ``0x7011`` and joins nothing.
         before_reply: Raw frames it indicates just before its ``0x7011`` (frames this simulation does not model, such
             as the ``0x7014`` captured in unquec-ble).
+        reports_status_first: It indicates ``UNASKED_STATUS_FRAME`` (packet id 0) just before its ``0x7011``.
+        reply_packet_id: The packet id of its ``0x7011``; ``None``: the request's, as devices do.
+        reported_device_key: The DK its ``0x7011`` carries; ``None``: its own (another one: a device that mixes up
+            keys, or a reply from another device).
         has_characteristic: ``False``: its GATT table lacks ``00009c40-…``.
         refuse_connections: Connection attempts fail.
         mtu: The ATT MTU: indications carry ``mtu - 3`` bytes.
-        capabilities: The capabilities it advertises (bits 4-7 of the flags; bit0 WAN, bit1 Wi-Fi LAN, bit2 BLE).
+        scan_networks: The SSIDs its ``0x7013`` lists, in order; ``None``: the ``networks`` it may join, then
+            ``NEIGHBOUR_NETWORKS`` (with no ``networks``, any SSID joins: ``"Home"`` leads the list).
+        answers_scan: ``False``: it ignores ``0x7012``.
+        capabilities: The capabilities it advertises (bit0 WAN, bit1 Wi-Fi LAN, bit2 BLE, bit3 Matter): Wi-Fi + BLE.
+        endpoint_type: The cloud endpoint type it advertises (1 tcp, 2 tcp-psk, 3 tls, 4 cert, 5 udp, 6 udp-psk).
     """
 
     product_key: str
@@ -92,10 +124,16 @@ class SimulatedWifiDevice:
     answers: bool = True
     setup_mode: bool = True
     before_reply: tuple[bytes, ...] = ()
+    reports_status_first: bool = False
+    reply_packet_id: int | None = None
+    reported_device_key: str | None = field(default=None, repr=False)
     has_characteristic: bool = True
     refuse_connections: bool = False
     mtu: int = DEFAULT_MTU
-    capabilities: int = 0b0111
+    scan_networks: tuple[str, ...] | None = None
+    answers_scan: bool = True
+    capabilities: int = 0b0110
+    endpoint_type: int = 3
 
     wifi_ssid: str | None = field(default=None, init=False)
     """The network it joined, ``None`` while factory-new."""
@@ -143,18 +181,21 @@ class SimulatedWifiDevice:
         return self.cloud is not None and bool(self.cloud.state.bindings_of_device(self.product_key, self.device_key))
 
     def manufacturer_data(self) -> dict[int, bytes]:
-        """The advertisement under company id 0x5551 (§7.1): ``"EC"``, version, PK, DK, status, flags (LE)."""
-        flags = self.capabilities << 4
+        """The advertisement under company id 0x5551 (§7.1): ``"EC"``, version, PK, DK, status, flags (LE).
+
+        A device key of odd length goes out with a padding ``0`` nibble and flags bit 8 set.
+        """
+        status = _STATUS_BOUND if self.bound else _STATUS_BINDING_ALLOWED
         if self.wifi_ssid is not None:
-            flags |= _FLAG_WIFI_CONFIGURED
-        if self.bound:
-            flags |= _FLAG_BOUND
-        else:
-            flags |= _FLAG_BINDING_ALLOWED
-        pk = self.product_key.encode()
-        dk = bytes.fromhex(self.device_key)
-        payload = b"EC" + (1).to_bytes(2, "big") + bytes([len(pk)]) + pk + bytes([len(dk)]) + dk + b"\x00"
-        return {MANUFACTURER_ID: payload + flags.to_bytes(2, "little")}
+            status |= _STATUS_WIFI_CONFIGURED
+        flags = (self.capabilities & 0x0F) | (self.endpoint_type & 0x07) << _FLAGS_ENDPOINT_SHIFT
+        dk_hex = self.device_key
+        if len(dk_hex) % 2:
+            dk_hex += "0"
+            flags |= _FLAGS_DK_PADDED
+        pk, dk = self.product_key.encode(), bytes.fromhex(dk_hex)
+        fields = struct.pack(">2sHB", b"EC", 1, len(pk)) + pk + struct.pack(">B", len(dk)) + dk
+        return {MANUFACTURER_ID: fields + struct.pack("<BH", status, flags)}
 
     # ----- the GATT server -----
 
@@ -198,6 +239,8 @@ class SimulatedWifiDevice:
             self.frames.append(frame)
             if frame.command == CMD_SET_WIFI:
                 self._on_set_wifi(frame)
+            elif frame.command == CMD_SCAN_WIFI and self.answers_scan:
+                self._indicate(build_frame(frame.packet_id, CMD_SCAN_WIFI_REPLY, self._scan_reply()))
             else:
                 _LOGGER.debug("Simulated device ignores command 0x%04x", frame.command)
 
@@ -217,16 +260,27 @@ class SimulatedWifiDevice:
         await asyncio.sleep(self.reply_delay)
         joins = self.setup_mode and (not self.networks or self.networks.get(ssid) == password)
         if self.answers:
-            for raw in self.before_reply:
+            for raw in (*self.before_reply, *((UNASKED_STATUS_FRAME,) if self.reports_status_first else ())):
                 self._indicate(raw)
             payload = self._reply(joins) if self.setup_mode else b""
-            self._indicate(build_frame(packet_id, CMD_SET_WIFI_REPLY, payload))
+            reply_id = packet_id if self.reply_packet_id is None else self.reply_packet_id
+            self._indicate(build_frame(reply_id, CMD_SET_WIFI_REPLY, payload))
         if not joins:
             return
         self.wifi_ssid = ssid
         await asyncio.sleep(self.join_delay)
         if self.reaches_cloud:
             self.reach_cloud()
+
+    def seen_networks(self) -> tuple[str, ...]:
+        """The SSIDs its scan lists."""
+        if self.scan_networks is not None:
+            return self.scan_networks
+        return (*(self.networks or ("Home",)), *NEIGHBOUR_NETWORKS)
+
+    def _scan_reply(self) -> bytes:
+        entries = [ttlv_binary(0, ssid.encode()) for ssid in self.seen_networks()]
+        return ttlv_struct(_SCAN_LIST_ID, entries)
 
     def _reply(self, accepted: bool) -> bytes:
         flag = ttlv_bool(4, accepted) + ttlv_int(5, 30) if self.reply_layout == "captured" else ttlv_bool(6, accepted)
@@ -235,7 +289,7 @@ class SimulatedWifiDevice:
         return (
             flag
             + ttlv_binary(7, self.product_key.encode())
-            + ttlv_binary(8, self.device_key.encode())
+            + ttlv_binary(8, (self.reported_device_key or self.device_key).encode())
             + ttlv_binary(9, self.binding_code.encode())
         )
 

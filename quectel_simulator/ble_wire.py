@@ -105,6 +105,11 @@ def ttlv_binary(item_id: int, value: bytes) -> bytes:
     return struct.pack(">HH", item_id << 3 | 3, len(value)) + value
 
 
+def ttlv_struct(item_id: int, encoded_items: list[bytes]) -> bytes:
+    """A struct item (type 4): its element count, then the already encoded elements."""
+    return struct.pack(">HH", item_id << 3 | 4, len(encoded_items)) + b"".join(encoded_items)
+
+
 def ttlv_items(payload: bytes) -> list[tuple[int, Value]]:
     """Decode a payload into ``(id, value)`` pairs.
 

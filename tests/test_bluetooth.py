@@ -18,7 +18,7 @@ from custom_components.quectel_iot.api import QUECTEL_MANUFACTURER_ID
 from custom_components.quectel_iot.const import DOMAIN
 from quectel_simulator import CloudSimulator
 from quectel_simulator.crypto import ble_decrypt, ble_encrypt, ble_signature
-from tests.api.test_advertisement import ALLOWED, BOUND, payload
+from tests.api.test_advertisement import ALLOWED, BOUND, CAP_BLE, payload
 from tests.common import (
     BLE_CODE,
     BLE_CODE_WITH_SECRET,
@@ -44,14 +44,17 @@ def bluetooth(enable_bluetooth: None) -> None:
 
 def service_info(
     dk: str = BLE_DK,
-    flags: int = ALLOWED | 0x40,
+    flags: int = CAP_BLE,
     *,
+    status: int = ALLOWED,
     address: str = ADDRESS,
     data: bytes | None = None,
     name: str | None = None,
 ) -> BluetoothServiceInfoBleak:
     name = name or f"QUEC_BLE_{dk[-4:].upper()}"
-    manufacturer = {QUECTEL_MANUFACTURER_ID: data if data is not None else payload(dk=bytes.fromhex(dk), flags=flags)}
+    manufacturer = {
+        QUECTEL_MANUFACTURER_ID: data if data is not None else payload(dk=bytes.fromhex(dk), status=status, flags=flags)
+    }
     return BluetoothServiceInfoBleak(
         name=name, address=address, rssi=-60, manufacturer_data=manufacturer, service_data={}, service_uuids=[],
         source="local", device=BLEDevice(address, name, {}),
@@ -208,17 +211,25 @@ async def test_no_account(hass: HomeAssistant) -> None:
 @pytest.mark.parametrize(
     ("info", "reason"),
     [
-        (service_info(flags=BOUND | 0x40), "already_bound"),
-        (service_info(flags=0x40), "not_in_binding_mode"),
+        (service_info(status=BOUND), "already_bound"),
         (service_info(data=b"junk"), "not_supported"),
         (service_info(data=b"", name="QUEC_BLE_ABCD"), "not_supported"),
     ],
-    ids=["bound", "not-in-binding-mode", "garbage", "name-only"],
+    ids=["bound", "garbage", "name-only"],
 )
 async def test_discovery_aborts(hass: HomeAssistant, info: BluetoothServiceInfoBleak, reason: str) -> None:
     result = await discover(hass, info)
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == reason
+
+
+async def test_an_uncertain_binding_allowed_bit_does_not_hide_the_device(
+    hass: HomeAssistant, simulator: CloudSimulator
+) -> None:
+    # Status bit 3 ("binding allowed") is not confirmed by the vendor: clear, the device is still offered.
+    await setup_demo_entry(hass, simulator)
+    result = await discover(hass, service_info(status=0))
+    assert result["step_id"] == "bluetooth_confirm"
 
 
 async def test_ignored_device_is_not_offered_again(hass: HomeAssistant, simulator: CloudSimulator) -> None:
@@ -240,7 +251,7 @@ async def test_bind_nearby(hass: HomeAssistant, simulator: CloudSimulator) -> No
     entry = await setup_demo_entry(hass, simulator, options={"product_secrets": {BLE_PK: BLE_PS}})
     advertise = async_get_advertisement_callback(hass)
     advertise(service_info())
-    advertise(service_info(BLE_DK_WITH_SECRET, flags=BOUND | 0x40, address="AA:BB:CC:DD:D4:D6"))  # bound: not offered
+    advertise(service_info(BLE_DK_WITH_SECRET, status=BOUND, address="AA:BB:CC:DD:D4:D6"))  # bound: not offered
     advertise(service_info(data=b"", name="QUEC_BLE_9999", address="AA:BB:CC:DD:99:99"))  # no identity: not offered
     await hass.async_block_till_done()
     result = await hass.config_entries.options.async_init(entry.entry_id)

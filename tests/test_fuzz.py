@@ -30,9 +30,13 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from custom_components.quectel_iot.api import QUECTEL_MANUFACTURER_ID, QuecAdvertisement, parse_advertisement
+from custom_components.quectel_iot.api import (
+    QUECTEL_MANUFACTURER_ID,
+    QuecAdvertisement,
+    needs_wifi,
+    parse_advertisement,
+)
 from custom_components.quectel_iot.const import DOMAIN
-from custom_components.quectel_iot.nearby import needs_wifi
 from custom_components.quectel_iot.services import async_setup_services
 from quectel_simulator import CloudSimulator
 from tests.api.test_advertisement import payload
@@ -369,8 +373,8 @@ def mutated_payloads(draw: st.DrawFn) -> bytes:
         payload(
             pk=draw(st.from_regex(r"[0-9A-Za-z]{1,32}", fullmatch=True)),
             dk=draw(st.binary(min_size=1, max_size=20)),
+            status=draw(st.integers(0, 0xFF)),
             flags=draw(st.integers(0, 0xFFFF)),
-            order=draw(st.sampled_from(["little", "big"])),
         )
     )
     for _ in range(draw(st.integers(0, 4))):

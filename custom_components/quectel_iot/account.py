@@ -23,7 +23,9 @@ from .api import (
     QuecError,
     QuecNotFoundError,
     bind_when_reported,
+    parse_advertisement,
     provision_wifi,
+    scan_wifi_networks,
 )
 from .const import DOMAIN, LOGGER, OPT_PRODUCT_SECRETS
 from .coordinator import QuecDeviceCoordinator
@@ -149,7 +151,16 @@ class QuecAccount:
     async def async_send_wifi(self, address: str, settings: WifiSettings) -> ProvisionedDevice:
         """Give the device its Wi-Fi settings over Bluetooth (any adapter or proxy in range); it answers its keys."""
         device = bluetooth.async_ble_device_from_address(self.hass, address, connectable=True)
-        return await self._call(provision_wifi(device, settings.ssid, settings.password))
+        # The reply must carry the keys the device advertises: a reply from another device is refused.
+        info = bluetooth.async_last_service_info(self.hass, address, connectable=True)
+        advertisement = parse_advertisement(info.manufacturer_data, info.name) if info is not None else None
+        expected = advertisement.identity if advertisement is not None else None
+        return await self._call(provision_wifi(device, settings.ssid, settings.password, expected_keys=expected))
+
+    async def async_scan_wifi(self, address: str) -> list[str]:
+        """The Wi-Fi networks the device itself sees, over Bluetooth (timeout: the device does not scan)."""
+        device = bluetooth.async_ble_device_from_address(self.hass, address, connectable=True)
+        return await self._call(scan_wifi_networks(device))
 
     async def async_bind_when_reported(self, request: WifiBindRequest, wait_seconds: float) -> WifiBindResult:
         """Bind a device that has just been given Wi-Fi, once it has reached the cloud (``api.bind_when_reported``).

@@ -30,6 +30,7 @@ from .api import (
     QuecResponseError,
     QuecUserDomainError,
     Region,
+    needs_wifi,
     parse_advertisement,
 )
 from .ble_binding import account_selector, async_bind_from_form, bind_schema, known_product_secret
@@ -51,7 +52,7 @@ from .const import (
 from .devices import is_in_registry
 from .errors import wait_minutes
 from .login import account_title, account_unique_id, async_sign_in, normalize_account
-from .nearby import NearbyDevice, device_label, needs_wifi
+from .nearby import NearbyDevice, device_label
 from .options_flow import QuecOptionsFlow
 from .provision_flow import WifiSetupSteps
 
@@ -340,8 +341,6 @@ class QuecConfigFlow(WifiSetupSteps, ConfigFlow, domain=DOMAIN):
             # Factory-new Wi-Fi device: it needs its Wi-Fi first, then it binds through the cloud.
             self._setup_device = NearbyDevice(discovery_info.address, discovery_info.name, advertisement)
             return await self.async_step_provision_confirm()
-        if advertisement.binding_allowed is False:
-            return self.async_abort(reason="not_in_binding_mode")
         self._discovery = discovery_info
         self._advertisement = advertisement
         return await self.async_step_bluetooth_confirm()

@@ -80,8 +80,8 @@ def to_home_assistant_error(err: QuecError) -> HomeAssistantError:
 
 
 def _bluetooth_error(err: QuecBleError) -> HomeAssistantError:
-    """A Bluetooth set-up failure, in words (``exceptions.wifi_rejected``, ``exceptions.ble_<key>``)."""
-    key = err.key if err.key in {"wifi_rejected", "ble_error"} else f"ble_{err.key}"
+    """A Bluetooth set-up failure, in words (``exceptions.wifi_rejected``, ``not_in_setup_mode``, ``ble_<key>``)."""
+    key = err.key if err.key in {"wifi_rejected", "ble_error", "not_in_setup_mode"} else f"ble_{err.key}"
     placeholders = {"error": str(err)}
     if isinstance(err, QuecBleTimeoutError):
         placeholders["step"] = err.step

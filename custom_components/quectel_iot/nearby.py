@@ -1,13 +1,12 @@
 """Quectel devices Home Assistant's Bluetooth stack sees now, and what each can be offered.
 
-A device that advertises Wi-Fi capability, has no Wi-Fi configured and is not bound is offered the Wi-Fi set-up
-(``provision_wifi``); any other unbound device in binding mode is offered the pure-BLE binding form.
+Only a device that positively advertises itself bound is left out. Of the others, a Wi-Fi-capable one is offered the
+Wi-Fi set-up (``provision_wifi``, see ``api.needs_wifi``), a Bluetooth-only one the pure-BLE binding form.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import IntFlag
 from typing import TYPE_CHECKING
 
 from homeassistant.components.bluetooth import async_discovered_service_info
@@ -19,15 +18,6 @@ if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
 
     from .api import QuecAdvertisement
-
-
-class Capability(IntFlag):
-    """The advertised capabilities (the SDK's ``capabilitiesBitmask``)."""
-
-    WAN = 1
-    WIFI = 2
-    BLE = 4
-    MATTER = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,16 +44,6 @@ def device_label(advertisement: QuecAdvertisement, local_name: str | None) -> st
     """How the forms name a discovered device."""
     product_key, device_key = advertisement.identity or ("?", "?")
     return f"{local_name or 'Quectel BLE'} ({product_key} / {device_key})"
-
-
-def needs_wifi(advertisement: QuecAdvertisement) -> bool:
-    """A factory-new Wi-Fi device: Wi-Fi capable, no Wi-Fi configured, not bound."""
-    return (
-        advertisement.identity is not None
-        and bool((advertisement.capabilities or 0) & Capability.WIFI)
-        and advertisement.wifi_configured is False
-        and not advertisement.bound
-    )
 
 
 def nearby_devices(hass: HomeAssistant, *, connectable: bool) -> list[NearbyDevice]:

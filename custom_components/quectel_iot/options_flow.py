@@ -21,7 +21,7 @@ from homeassistant.helpers.selector import (
     TextSelectorType,
 )
 
-from .api import Family, FamilyRole
+from .api import Family, FamilyRole, needs_wifi
 from .ble_binding import async_bind_from_form, bind_schema, known_product_secret
 from .const import (
     ATTR_PRODUCT_KEY,
@@ -35,7 +35,7 @@ from .const import (
     OPT_ROOM_ID,
     OPT_SCAN_INTERVAL,
 )
-from .nearby import NearbyDevice, nearby_devices, needs_wifi
+from .nearby import NearbyDevice, nearby_devices
 from .provision_flow import WifiSetupSteps
 from .validation import CAPABILITIES_MAX, CAPABILITIES_MIN, PRODUCT_KEY_PATTERN, is_valid_product_secret
 
@@ -242,7 +242,7 @@ class QuecOptionsFlow(WifiSetupSteps, OptionsFlowWithReload):
         self._nearby = {
             device.key: device
             for device in nearby_devices(self.hass, connectable=False)
-            if device.advertisement.binding_allowed is not False and not needs_wifi(device.advertisement)
+            if not needs_wifi(device.advertisement)
         }
         if not self._nearby:
             return self.async_abort(reason="no_devices_found")

@@ -19,11 +19,14 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.util import dt as dt_util
 
 from .api import (
+    BINDING_CODE_PATTERN,
     CAPABILITIES_MAX,
     CAPABILITIES_MIN,
+    DEVICE_KEY_PATTERN,
     DEVICE_NAME_MAX_LENGTH,
     MAX_PASSWORD_BYTES,
     MAX_SSID_BYTES,
+    PRODUCT_KEY_PATTERN,
     PRODUCT_SECRET_LENGTH,
     RANDOM_LENGTH,
     CoverMode,
@@ -42,10 +45,6 @@ from .const import (
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
-PRODUCT_KEY_PATTERN: Final = re.compile(r"^[0-9A-Za-z]{4,32}$")
-DEVICE_KEY_PATTERN: Final = re.compile(r"^[0-9A-Za-z]{4,32}$")
-# The code a device reports for Wi-Fi and BLE binding: 16 hexadecimal characters (upper case on the wire).
-BINDING_CODE_PATTERN: Final = re.compile(r"^[0-9A-Fa-f]{16}$")
 PRINTABLE_ASCII: Final = re.compile(r"^[\x21-\x7e]+$")
 COVER_MODES: Final = {"replace": CoverMode.REPLACE, "add": CoverMode.ADD, "extend_only": CoverMode.EXTEND_ONLY}
 SHARE_CODE_MAX_LENGTH: Final = 128

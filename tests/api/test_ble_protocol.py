@@ -22,6 +22,7 @@ from custom_components.quectel_iot.api.ble_protocol import (
     WifiReplyStatus,
     decode_ttlv,
     encode_frame,
+    encode_scan_wifi,
     encode_set_wifi,
     encode_ttlv,
     parse_set_wifi_reply,
@@ -343,10 +344,33 @@ def test_reply_layouts() -> None:
     assert reply(TtlvItem(4, True), TtlvItem(6, False), PK, DK, CODE).status is WifiReplyStatus.REFUSED
 
 
+def test_first_item_false_is_a_refusal_whatever_its_id() -> None:
+    # The iOS demo reads the first item as the result (cloud_api.md §7.3, added 2026-12-07).
+    assert reply(TtlvItem(1, False), PK, DK, CODE) == WifiReply(WifiReplyStatus.REFUSED, None, (1, 7, 8, 9))
+    assert reply(TtlvItem(12, False)).status is WifiReplyStatus.REFUSED
+    # A false elsewhere, under an id no source reads as the result, is not.
+    assert reply(TtlvItem(4, True), TtlvItem(12, False), PK, DK, CODE).status is WifiReplyStatus.ACCEPTED
+
+
+def test_an_empty_reply_is_not_in_setup_mode() -> None:
+    (frame,) = FrameAssembler().feed(bytes.fromhex("aaaa00056c03e87011"))  # captured in unquec-ble
+    assert (frame.packet_id, frame.command) == (1000, 0x7011)
+    assert parse_set_wifi_reply(frame.payload) == WifiReply(WifiReplyStatus.NOT_IN_SETUP_MODE)
+
+
+@pytest.mark.parametrize("packet_id", [0, 0xFFFF, -1, 0x10000])
+def test_requests_carry_packet_ids_1_to_fffe(packet_id: int) -> None:
+    with pytest.raises(ValueError, match="packet id"):
+        encode_set_wifi(packet_id, "Home", "pass")
+    with pytest.raises(ValueError, match="packet id"):
+        encode_scan_wifi(packet_id)
+    assert one_frame(encode_set_wifi(1, "Home", "")).packet_id == 1
+    assert one_frame(encode_scan_wifi(0xFFFE)).packet_id == 0xFFFE
+
+
 @pytest.mark.parametrize(
     ("payload", "ids"),
     [
-        pytest.param(b"", (), id="empty (captured in unquec-ble)"),
         pytest.param(b"\x00", (), id="not TTLV"),
         pytest.param(encode_ttlv([TtlvItem(4, True), TtlvItem(5, 30)]), (4, 5), id="flag only"),
         pytest.param(encode_ttlv([PK, DK]), (7, 8), id="no code"),
@@ -354,6 +378,13 @@ def test_reply_layouts() -> None:
         pytest.param(encode_ttlv([TtlvItem(7, b"\xff\xfe"), DK, CODE]), (7, 8, 9), id="pk not text"),
         pytest.param(encode_ttlv([TtlvItem(7, b""), DK, CODE]), (7, 8, 9), id="pk empty"),
         pytest.param(encode_ttlv([TtlvItem(6, 0), PK, DK]), (6, 7, 8), id="flag a number"),
+        pytest.param(encode_ttlv([TtlvItem(7, b"p" * 4000), DK, CODE]), (7, 8, 9), id="pk 4000 characters"),
+        pytest.param(encode_ttlv([TtlvItem(7, b"p11"), DK, CODE]), (7, 8, 9), id="pk too short"),
+        pytest.param(encode_ttlv([PK, TtlvItem(8, b"a0b1\x1bc2d3"), CODE]), (7, 8, 9), id="dk control character"),
+        pytest.param(encode_ttlv([PK, TtlvItem(8, b"a0b1-c2d3"), CODE]), (7, 8, 9), id="dk punctuation"),
+        pytest.param(encode_ttlv([PK, DK, TtlvItem(9, b"0123456789ABCDEF\n")]), (7, 8, 9), id="code newline"),
+        pytest.param(encode_ttlv([PK, DK, TtlvItem(9, b"0123456789ABCDEG")]), (7, 8, 9), id="code not hex"),
+        pytest.param(encode_ttlv([PK, DK, TtlvItem(9, b"0123")]), (7, 8, 9), id="code short"),
     ],
 )
 def test_reply_unreadable(payload: bytes, ids: tuple[int, ...]) -> None:

@@ -25,14 +25,14 @@ from custom_components.quectel_iot.api import (
     WifiBindRequest,
     ble_provisioning,
 )
-from custom_components.quectel_iot.api.ble_provisioning import (
+from custom_components.quectel_iot.api.ble_provisioning import provision_wifi
+from custom_components.quectel_iot.api.exceptions import (
     QuecBleCharacteristicMissingError,
     QuecBleConnectionError,
     QuecBleNotInRangeError,
+    QuecBleNotInSetupModeError,
     QuecBleTimeoutError,
-    QuecBleUnreadableReplyError,
     QuecBleWifiRejectedError,
-    provision_wifi,
 )
 from quectel_simulator.ble_backend import (
     SimulatedBleakBackend,
@@ -214,13 +214,12 @@ async def test_link_dropped_right_after_the_reply_still_counts(simulator: CloudS
     await device.close()
 
 
-async def test_other_frames_are_skipped_and_an_empty_reply_is_unreadable() -> None:
+async def test_other_frames_are_skipped_and_an_empty_reply_is_not_in_setup_mode() -> None:
     captured_7014 = bytes.fromhex("aaaa0007b5000070140031")  # unquec-ble decode.rs: a 0x7014 a device sent
     device = SimulatedWifiDevice(PK, DK, setup_mode=False, before_reply=(captured_7014,))
-    with pytest.raises(QuecBleUnreadableReplyError, match="set-up mode") as info:
+    with pytest.raises(QuecBleNotInSetupModeError, match="pairing mode") as info:
         await provision_wifi(ble_device(device), SSID, PASSWORD)
-    assert info.value.ids_seen == ()
-    assert info.value.key == "unreadable_reply"
+    assert info.value.key == "not_in_setup_mode"
     assert_released(device)
     await device.close()
 
@@ -294,3 +293,22 @@ def test_backend_finds_a_device_in_range_by_address() -> None:
     take_out_of_range(device)
     with pytest.raises(Exception, match="not a simulated device"):
         SimulatedBleakBackend(by_address, timeout=1)
+
+
+@pytest.mark.parametrize("error", [EOFError("adapter went away"), RuntimeError("backend-specific failure")])
+async def test_a_failing_unsubscribe_does_not_replace_the_result(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, error: Exception
+) -> None:
+    async def broken(self: SimulatedBleakBackend, characteristic: Any) -> None:
+        raise error
+
+    monkeypatch.setattr(SimulatedBleakBackend, "stop_notify", broken)
+    caplog.set_level(logging.DEBUG)
+    device = SimulatedWifiDevice(PK, DK)
+    try:
+        assert (await provision_wifi(ble_device(device), SSID, PASSWORD)).device_key == DK
+        assert str(error) in caplog.text
+        assert [r.levelname for r in caplog.records if str(error) in r.getMessage()] == ["DEBUG"]
+        assert_released(device)
+    finally:
+        await device.close()

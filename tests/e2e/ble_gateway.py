@@ -40,8 +40,8 @@ def advertisement_bytes(*, local_name: str, manufacturer_id: int, manufacturer_d
     )
 
 
-def quectel_payload(product_key: str, device_key: str, *, flags: int) -> bytes:
-    """The manufacturer data of a Quectel device (the reverse-engineered layout the integration parses)."""
+def quectel_payload(product_key: str, device_key: str, *, status: int, flags: int) -> bytes:
+    """The manufacturer data of a Quectel device, as the vendor's app reads it (cloud_api.md §7.1): status, LE flags."""
     dk = bytes.fromhex(device_key)
     return (
         b"EC"
@@ -50,7 +50,8 @@ def quectel_payload(product_key: str, device_key: str, *, flags: int) -> bytes:
         + product_key.encode()
         + bytes([len(dk)])
         + dk
-        + (b"\x01" + flags.to_bytes(2, "little"))
+        + bytes([status])
+        + flags.to_bytes(2, "little")
     )
 
 

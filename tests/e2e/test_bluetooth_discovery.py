@@ -18,8 +18,8 @@ if TYPE_CHECKING:
 DOMAIN = "quectel_iot"
 ADDRESS = "AA:BB:CC:DD:D4:D5"
 NAME = f"QUEC_BLE_{BLE_DK[-4:].upper()}"
-BINDING_ALLOWED = 0x08
-CAPABILITY_BLE = 0x40
+STATUS_BINDING_ALLOWED = 0x08  # deviceStatus bit 3
+CAPABILITY_BLE = 0x04  # flags bits 0-3
 
 
 def _our_discovery(api: HaApi) -> dict[str, Any] | None:
@@ -33,7 +33,7 @@ def test_an_advertisement_from_a_network_scanner_is_discovered_and_bound(stack: 
     advertisement = advertisement_bytes(
         local_name=NAME,
         manufacturer_id=0x5551,
-        manufacturer_data=quectel_payload(BLE_PK, BLE_DK, flags=BINDING_ALLOWED | CAPABILITY_BLE),
+        manufacturer_data=quectel_payload(BLE_PK, BLE_DK, status=STATUS_BINDING_ALLOWED, flags=CAPABILITY_BLE),
     )
     with FakeRuuviGateway(tags={ADDRESS: advertisement}) as gateway:
         flow = api.post("/api/config/config_entries/flow", {"handler": "ruuvi_gateway", "show_advanced_options": False})

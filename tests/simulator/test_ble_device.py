@@ -132,17 +132,23 @@ async def test_joins_and_reports_to_the_cloud(sim: CloudSimulator, http: aiohttp
     device = SimulatedWifiDevice(PK, DK, cloud=sim, networks={"Home": "right"}, join_delay=0.2, binding_code_ttl=0)
     body = {"productKey": PK, "deviceKey": DK, "bindingCode": device.binding_code}
     assert await bind(sim, http, body) == 5460  # not reported yet
-    assert device.manufacturer_data()[0x5551][-2:] == (0x78).to_bytes(2, "little")  # factory-new: binding allowed
+    assert device.manufacturer_data()[0x5551][-3:] == b"\x08" + (0x0606).to_bytes(
+        2, "little"
+    )  # factory-new: binding allowed
     central = Central(device)
     device.write(set_wifi(b"Home", b"right"))
     await central.reply()
     assert await bind(sim, http, body) == 5460  # replied, still joining
     await asyncio.wait_for(device.reached_cloud.wait(), 2)
     assert sim.state.devices[PK, DK].online
-    assert device.manufacturer_data()[0x5551][-2:] == (0x7A).to_bytes(2, "little")  # Wi-Fi configured
+    assert device.manufacturer_data()[0x5551][-3:] == b"\x0a" + (0x0606).to_bytes(
+        2, "little"
+    )  # status: Wi-Fi configured
     assert await bind(sim, http, body) == 200
     assert device.bound
-    assert device.manufacturer_data()[0x5551][-2:] == (0x76).to_bytes(2, "little")  # bound, no longer bindable
+    assert device.manufacturer_data()[0x5551][-3:] == b"\x06" + (0x0606).to_bytes(
+        2, "little"
+    )  # status: Wi-Fi configured, bound, no longer bindable
     await device.close()
 
 
@@ -181,8 +187,10 @@ def test_identity_advertisement_and_refusals(sim: CloudSimulator) -> None:
     device = SimulatedWifiDevice(PK, DK)
     assert (device.address, device.local_name) == ("A0:B1:C2:D3:E4:F7", "QUEC_BLE_E4F7")
     assert device.manufacturer_data() == {
-        0x5551: b"EC\x00\x01\x07p11wifi\x06" + bytes.fromhex("a0b1c2d3e4f7") + b"\x00" + (0x78).to_bytes(2, "little")
-    }
+        0x5551: b"EC\x00\x01\x07p11wifi\x06" + bytes.fromhex("a0b1c2d3e4f7") + b"\x08" + bytes([0x06, 0x06])
+    }  # status: binding allowed; flags 0x0606 LE: endpoint type 3 (bits 9-11), capabilities Wi-Fi + BLE (bits 0-3)
+    padded = SimulatedWifiDevice(PK, "abc", capabilities=0b0100, endpoint_type=1)
+    assert padded.manufacturer_data()[0x5551][-6:] == bytes.fromhex("02abc0") + b"\x08" + (0x0304).to_bytes(2, "little")
     assert not device.bound
     with pytest.raises(KeyError):
         device.bind_elsewhere(DEMO_UID)  # no cloud
@@ -227,3 +235,30 @@ async def bind(sim: CloudSimulator, http: aiohttp.ClientSession, body: dict[str,
     token = sim.issue_tokens(DEMO_UID)["accessToken"]["token"]
     async with http.post(sim.url + BIND_WIFI, json=body, headers={"Authorization": token}) as resp:
         return int((await resp.json(content_type=None))["code"])
+
+
+# ../shared/reference/ble_frames.md: a real device's 0x7013 (truelecter/unquec-ble), 16 entries, three empty.
+CAPTURED_7013 = bytes.fromhex(
+    "aaaa00ca7103e87013019c001000030009586174613239302e320003000763616c796e6b610003000c54502d4c696e6b5f41343334"
+    "0003000c54502d4c696e6b5f323734360003000d4d656761574946495f3247487a00030000000300084e45575f574946490003000b"
+    "5869616f6d695f394134310003000e5869616f6d69203131204c697465000300034b4e53000300000003000c54502d4c494e4b5f41"
+    "383238000300000003000854656e64615f3537000300085665724e65745f320003000c54502d4c494e4b5f43413438"
+)
+
+
+async def test_answers_a_scan_with_the_captured_reply_bytes_and_can_stay_silent() -> None:
+    seen = (
+        "Xata290.2", "calynka", "TP-Link_A434", "TP-Link_2746", "MegaWIFI_2GHz", "", "NEW_WIFI", "Xiaomi_9A41",
+        "Xiaomi 11 Lite", "KNS", "", "TP-LINK_A828", "", "Tenda_57", "VerNet_2", "TP-LINK_CA48",
+    )  # fmt: skip
+    device = SimulatedWifiDevice(PK, DK, scan_networks=seen)
+    central = Central(device)
+    device.write(build_frame(1000, 0x7012, b""))
+    await central.reply()
+    assert b"".join(device.indications) == CAPTURED_7013
+    assert device.wifi_ssid is None
+    silent = SimulatedWifiDevice(PK, DK, answers_scan=False)
+    Central(silent)
+    silent.write(build_frame(7, 0x7012, b""))
+    assert silent.indications == []
+    assert [frame.command for frame in silent.frames] == [0x7012]

@@ -160,11 +160,15 @@ async def test_a_device_with_a_remote_cloud_reports_and_advertises_bound(
     await asyncio.wait_for(device.reached_cloud.wait(), 5)
     reported = sim.state.devices[PK, DK]
     assert (reported.binding_code, reported.online) == (device.binding_code, True)
-    assert device.manufacturer_data()[0x5551][-2:] == (0x7A).to_bytes(2, "little")  # Wi-Fi configured, bindable
+    assert device.manufacturer_data()[0x5551][-3:] == b"\x0a" + (0x0606).to_bytes(
+        2, "little"
+    )  # status: Wi-Fi configured, bindable
     assert await bind(sim, http, {"productKey": PK, "deviceKey": DK, "bindingCode": device.binding_code}) == 200
     await cloud.refresh(PK, DK)
     assert device.bound
-    assert device.manufacturer_data()[0x5551][-2:] == (0x76).to_bytes(2, "little")  # bound
+    assert device.manufacturer_data()[0x5551][-3:] == b"\x06" + (0x0606).to_bytes(
+        2, "little"
+    )  # status: Wi-Fi configured, bound
     with pytest.raises(KeyError):
         device.bind_elsewhere(DEMO_UID)  # needs the simulator's state in this process
     with pytest.raises(ValueError, match="in this process"):

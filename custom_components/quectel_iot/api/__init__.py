@@ -3,7 +3,7 @@
 It imports nothing from Home Assistant and could be published on its own.
 """
 
-from .advertisement import QUECTEL_MANUFACTURER_ID, QuecAdvertisement, parse_advertisement
+from .advertisement import QUECTEL_MANUFACTURER_ID, Capability, QuecAdvertisement, needs_wifi, parse_advertisement
 from .ble_protocol import (
     MAX_PASSWORD_BYTES,
     MAX_SSID_BYTES,
@@ -19,16 +19,7 @@ from .ble_protocol import (
     encode_ttlv,
     parse_set_wifi_reply,
 )
-from .ble_provisioning import (
-    QuecBleCharacteristicMissingError,
-    QuecBleConnectionError,
-    QuecBleError,
-    QuecBleNotInRangeError,
-    QuecBleTimeoutError,
-    QuecBleUnreadableReplyError,
-    QuecBleWifiRejectedError,
-    provision_wifi,
-)
+from .ble_provisioning import DEFAULT_SCAN_TIMEOUT, provision_wifi, scan_wifi_networks
 from .client import QuecCloudClient, TokensCallback
 from .const import (
     CAPABILITIES_MAX,
@@ -54,6 +45,14 @@ from .exceptions import (
     QuecApiError,
     QuecAuthenticationError,
     QuecBindingCodeError,
+    QuecBleCharacteristicMissingError,
+    QuecBleConnectionError,
+    QuecBleError,
+    QuecBleNotInRangeError,
+    QuecBleNotInSetupModeError,
+    QuecBleTimeoutError,
+    QuecBleUnreadableReplyError,
+    QuecBleWifiRejectedError,
     QuecCloudTimeoutError,
     QuecConnectionError,
     QuecError,
@@ -66,6 +65,7 @@ from .exceptions import (
     QuecTokenError,
     QuecUserDomainError,
 )
+from .identifiers import BINDING_CODE_PATTERN, DEVICE_KEY_PATTERN, PRODUCT_KEY_PATTERN
 from .models_auth import Credentials, EmailCredentials, PhoneCredentials, Token, TokenPair, UserInfo
 from .models_binding import (
     BindByDkRequest,
@@ -86,14 +86,18 @@ from .models_sharing import CoverMode, DeviceShare, LeaveShareResult, ShareReque
 from .wifi_binding import CODE_NOT_REPORTED, POLL_SCHEDULE, PollSchedule, bind_when_reported, bound_here
 
 __all__ = [
+    "BINDING_CODE_PATTERN",
     "CAPABILITIES_MAX",
     "CAPABILITIES_MIN",
     "CODE_NOT_REPORTED",
+    "DEFAULT_SCAN_TIMEOUT",
+    "DEVICE_KEY_PATTERN",
     "DEVICE_NAME_MAX_LENGTH",
     "MAX_PASSWORD_BYTES",
     "MAX_SSID_BYTES",
     "NOT_HERE_CODES",
     "POLL_SCHEDULE",
+    "PRODUCT_KEY_PATTERN",
     "PRODUCT_SECRET_LENGTH",
     "QUECTEL_MANUFACTURER_ID",
     "RANDOM_LENGTH",
@@ -102,6 +106,7 @@ __all__ = [
     "BindByDkRequest",
     "BindOptions",
     "BindResult",
+    "Capability",
     "CoverMode",
     "Credentials",
     "Device",
@@ -133,6 +138,7 @@ __all__ = [
     "QuecBleConnectionError",
     "QuecBleError",
     "QuecBleNotInRangeError",
+    "QuecBleNotInSetupModeError",
     "QuecBleTimeoutError",
     "QuecBleUnreadableReplyError",
     "QuecBleWifiRejectedError",
@@ -173,8 +179,10 @@ __all__ = [
     "encode_set_wifi",
     "encode_ttlv",
     "known_hosts",
+    "needs_wifi",
     "page_items",
     "parse_advertisement",
     "parse_set_wifi_reply",
     "provision_wifi",
+    "scan_wifi_networks",
 ]

@@ -31,6 +31,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Final
 
+from .identifiers import BINDING_CODE_PATTERN, DEVICE_KEY_PATTERN, PRODUCT_KEY_PATTERN
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
@@ -41,9 +43,15 @@ CMD_SET_WIFI: Final = 0x7010
 """App → device: the Wi-Fi settings (TTLV id 1 SSID, id 2 password)."""
 CMD_SET_WIFI_REPLY: Final = 0x7011
 """Device → app: the outcome, with the product key, device key and binding code."""
+CMD_SCAN_WIFI: Final = 0x7012
+"""App → device: list the Wi-Fi networks you see (no payload)."""
+CMD_SCAN_WIFI_REPLY: Final = 0x7013
+"""Device → app: TTLV id 51, a struct of id-0 binaries, one SSID each (some empty)."""
 FIRST_PACKET_ID: Final = 1000
 """The vendor's app counts packet ids in [1000, 65534] (unquec ``get_serial_num``; oukitel §4)."""
 LAST_PACKET_ID: Final = 0xFFFE
+"""Requests carry ids in 1..0xFFFE: the device's codec drops 0 and 0xFFFF (QuecPython ``ql_iotDp.c``); it uses 0 for
+frames nobody asked for (such as ``0x7014``)."""
 
 MAX_FRAME_LENGTH: Final = 0x1000
 """The largest ``length`` field accepted. Far above any provisioning frame, and below 0x5500, so a genuine length's
@@ -52,6 +60,7 @@ MAX_PAYLOAD: Final = MAX_FRAME_LENGTH - 5
 MAX_TTLV_DEPTH: Final = 16
 """Nested structs deeper than this are refused: a hostile payload must not exhaust the stack."""
 MAX_SSID_BYTES: Final = 32
+_ID_SCAN_LIST: Final = 51
 MAX_PASSWORD_BYTES: Final = 64
 
 _AA: Final = 0xAA
@@ -333,6 +342,11 @@ def decode_ttlv(data: bytes) -> list[TtlvItem]:
 # ----- Wi-Fi provisioning (0x7010 / 0x7011) -----
 
 
+def _check_request_id(packet_id: int) -> None:
+    if not 0 < packet_id <= LAST_PACKET_ID:
+        raise ValueError("a request's packet id is 1 to 0xFFFE")
+
+
 def encode_set_wifi(packet_id: int, ssid: str, password: str) -> bytes:
     """The ``0x7010`` frame: TTLV id 1 the SSID, id 2 the password, both UTF-8 binary.
 
@@ -340,8 +354,9 @@ def encode_set_wifi(packet_id: int, ssid: str, password: str) -> bytes:
     network sends an empty password (the WeChat sample passes its empty field through).
 
     Raises:
-        ValueError: An SSID of 0 or over 32 bytes, a password over 64 bytes, or a bad packet id.
+        ValueError: An SSID of 0 or over 32 bytes, a password over 64 bytes, or a packet id outside 1..0xFFFE.
     """
+    _check_request_id(packet_id)
     ssid_bytes = ssid.encode()
     password_bytes = password.encode()
     if not 0 < len(ssid_bytes) <= MAX_SSID_BYTES:
@@ -357,6 +372,7 @@ class WifiReplyStatus(StrEnum):
 
     ACCEPTED = "accepted"
     REFUSED = "refused"
+    NOT_IN_SETUP_MODE = "not_in_setup_mode"
     UNREADABLE = "unreadable"
 
 
@@ -402,11 +418,15 @@ def _text(items: dict[int, TtlvValue], item_id: int) -> str | None:
 def parse_set_wifi_reply(payload: bytes) -> WifiReply:
     """Read a ``0x7011`` payload defensively (cloud_api.md §7.3); never raises.
 
-    The success flag is not settled: the sample apps read id 6 (``DistributionNetworkActivity``: ``key == 6``), a real
-    reply captured in unquec-ble (``decode.rs``) carries id 4 = true, id 5 = 30 and no id 6. So: an explicit ``false``
-    in id 6 or id 4 is a refusal; PK (id 7), DK (id 8) and binding code (id 9) with no ``false`` is a success;
-    anything else is unreadable.
+    * An empty payload: the device is not in set-up mode (captured ``aaaa00056c03e87011``).
+    * A refusal: the first item is ``false`` (the iOS demo reads the first item as the result, whatever its id), or id
+      6 or id 4 is ``false`` (the Android sample reads id 6; the captured reply carries id 4 = true, id 5 = 30).
+    * A success: PK (id 7), DK (id 8) and binding code (id 9), each in the format the actions accept
+      (``identifiers.py``), and no ``false`` flag.
+    * Anything else (keys missing, too long, with control characters, a trailing newline...) is unreadable.
     """
+    if not payload:
+        return WifiReply(WifiReplyStatus.NOT_IN_SETUP_MODE)
     try:
         decoded = decode_ttlv(payload)
     except ValueError:
@@ -414,12 +434,57 @@ def parse_set_wifi_reply(payload: bytes) -> WifiReply:
         return WifiReply(WifiReplyStatus.UNREADABLE)
     items = {item.id: item.value for item in decoded}
     ids_seen = tuple(item.id for item in decoded)
-    if any(item.value is False and item.id in {_ID_SUCCESS_SAMPLES, _ID_SUCCESS_CAPTURED} for item in decoded):
+    first_refuses = bool(decoded) and decoded[0].value is False
+    if first_refuses or any(
+        item.value is False and item.id in {_ID_SUCCESS_SAMPLES, _ID_SUCCESS_CAPTURED} for item in decoded
+    ):
         return WifiReply(WifiReplyStatus.REFUSED, ids_seen=ids_seen)
     product_key = _text(items, _ID_PRODUCT_KEY)
     device_key = _text(items, _ID_DEVICE_KEY)
     binding_code = _text(items, _ID_BINDING_CODE)
-    if product_key and device_key and binding_code:
+    if (
+        product_key is not None
+        and device_key is not None
+        and binding_code is not None
+        and PRODUCT_KEY_PATTERN.fullmatch(product_key)
+        and DEVICE_KEY_PATTERN.fullmatch(device_key)
+        and BINDING_CODE_PATTERN.fullmatch(binding_code)
+    ):
         return WifiReply(WifiReplyStatus.ACCEPTED, ProvisionedDevice(product_key, device_key, binding_code), ids_seen)
-    _LOGGER.debug("0x7011 reply without a flag or PK/DK/code; ids seen: %s", ids_seen)
+    _LOGGER.debug("0x7011 reply without a flag or valid PK/DK/code; ids seen: %s", ids_seen)
     return WifiReply(WifiReplyStatus.UNREADABLE, ids_seen=ids_seen)
+
+
+# ----- Wi-Fi scan (0x7012 / 0x7013) -----
+
+
+def encode_scan_wifi(packet_id: int) -> bytes:
+    """The ``0x7012`` frame: no payload (cloud_api.md §7.3).
+
+    Raises:
+        ValueError: A packet id outside 1..0xFFFE.
+    """
+    _check_request_id(packet_id)
+    return encode_frame(packet_id, CMD_SCAN_WIFI, b"")
+
+
+def parse_wifi_scan_reply(payload: bytes) -> list[str]:
+    """The SSIDs of a ``0x7013`` payload as the device lists them: empty and repeated names dropped, order kept.
+
+    A name that is not UTF-8 is dropped too (it could not be typed back); the user can still type any name.
+
+    Raises:
+        ValueError: Not TTLV, or without the id-51 struct.
+    """
+    lists = [item.value for item in decode_ttlv(payload) if item.id == _ID_SCAN_LIST and isinstance(item.value, list)]
+    if not lists:
+        raise ValueError("0x7013 without its list of networks (TTLV id 51)")
+    ssids: dict[str, None] = {}
+    for entry in lists[0]:
+        if not isinstance(entry.value, bytes) or not entry.value or len(entry.value) > MAX_SSID_BYTES:
+            continue
+        try:
+            ssids.setdefault(entry.value.decode(), None)
+        except UnicodeDecodeError:
+            continue
+    return list(ssids)

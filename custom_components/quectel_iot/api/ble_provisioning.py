@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from contextlib import suppress
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 import bleak_retry_connector
@@ -24,18 +25,29 @@ from bleak.exc import BleakError
 from bleak_retry_connector import establish_connection
 
 from .ble_protocol import (
+    CMD_SCAN_WIFI_REPLY,
     CMD_SET_WIFI_REPLY,
     FIRST_PACKET_ID,
     FrameAssembler,
     ProvisionedDevice,
     WifiReplyStatus,
+    encode_scan_wifi,
     encode_set_wifi,
     parse_set_wifi_reply,
+    parse_wifi_scan_reply,
 )
-from .exceptions import QuecError
+from .exceptions import (
+    QuecBleCharacteristicMissingError,
+    QuecBleConnectionError,
+    QuecBleNotInRangeError,
+    QuecBleNotInSetupModeError,
+    QuecBleTimeoutError,
+    QuecBleUnreadableReplyError,
+    QuecBleWifiRejectedError,
+)
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable
+    from collections.abc import AsyncIterator, Awaitable
 
     from bleak import BleakClient
     from bleak.backends.characteristic import BleakGATTCharacteristic
@@ -52,60 +64,10 @@ DEFAULT_STEP_TIMEOUT: Final = 15.0
 """Seconds for each GATT step: subscribing, the write, unsubscribing, disconnecting."""
 DEFAULT_REPLY_TIMEOUT: Final = 30.0
 """Seconds to wait for the ``0x7011`` after the write (unquec-ble saw it within about a second)."""
+DEFAULT_SCAN_TIMEOUT: Final = 6.0
+"""Seconds to wait for the ``0x7013``: a form falls back to a typed network name after it."""
 CONNECT_ATTEMPTS: Final = 3
 _LINK_ERRORS: Final = (BleakError, EOFError, BrokenPipeError)
-
-
-class QuecBleError(QuecError):
-    """Base of the Bluetooth set-up errors. Messages name the device by address, never a secret."""
-
-    key = "ble_error"
-
-
-class QuecBleNotInRangeError(QuecBleError):
-    """No connectable Bluetooth adapter or proxy has the device in range."""
-
-    key = "not_in_range"
-
-
-class QuecBleConnectionError(QuecBleError):
-    """The connection failed or broke off."""
-
-    key = "cannot_connect"
-
-
-class QuecBleTimeoutError(QuecBleConnectionError):
-    """A step took too long: connecting, a GATT operation, or the device's reply."""
-
-    key = "timeout"
-
-    def __init__(self, message: str, *, step: str) -> None:
-        """Keep which step timed out (``connect``, ``subscribe``, ``write`` or ``reply``)."""
-        super().__init__(message)
-        self.step = step
-
-
-class QuecBleCharacteristicMissingError(QuecBleError):
-    """The device has no ``00009c40-…`` characteristic: not a Quectel module that takes Wi-Fi settings."""
-
-    key = "characteristic_missing"
-
-
-class QuecBleWifiRejectedError(QuecBleError):
-    """The device answered that it refused the Wi-Fi settings."""
-
-    key = "wifi_rejected"
-
-
-class QuecBleUnreadableReplyError(QuecBleError):
-    """The device answered with a ``0x7011`` that carries neither a refusal nor its keys and code."""
-
-    key = "unreadable_reply"
-
-    def __init__(self, message: str, *, ids_seen: tuple[int, ...]) -> None:
-        """Keep the TTLV ids the reply carried, for diagnostics."""
-        super().__init__(message)
-        self.ids_seen = ids_seen
 
 
 async def _step[T](awaitable: Awaitable[T], step: str, seconds: float, address: str) -> T:
@@ -127,6 +89,7 @@ async def provision_wifi(
     connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
     step_timeout: float = DEFAULT_STEP_TIMEOUT,
     reply_timeout: float = DEFAULT_REPLY_TIMEOUT,
+    expected_keys: tuple[str, str] | None = None,
 ) -> ProvisionedDevice:
     """Send the Wi-Fi settings to a factory-new device and return what it reports (PK, DK, binding code).
 
@@ -137,20 +100,124 @@ async def provision_wifi(
         device: The device as the Bluetooth stack sees it, connectable; ``None`` when nothing has it in range.
         ssid: The network's name (1 to 32 bytes of UTF-8).
         password: The network's password (at most 64 bytes; empty for an open network).
-        packet_id: The frame's packet id (the vendor's apps count from 1000).
+        packet_id: The frame's packet id, 1 to 0xFFFE (the vendor's apps count from 1000); the reply must echo it.
         connect_timeout: Seconds for the connection.
         step_timeout: Seconds for each GATT operation.
         reply_timeout: Seconds for the device's ``0x7011`` after the write.
+        expected_keys: ``(product_key, device_key)`` the device advertised: a reply with other keys is refused (the
+            device key compared without regard to case, as hex).
 
     Raises:
-        ValueError: An SSID or password the frame cannot carry (before anything is sent).
+        ValueError: An SSID, password or packet id the frame cannot carry (before anything is sent).
         QuecBleNotInRangeError: ``device`` is ``None``.
         QuecBleConnectionError: The connection failed or broke off (``QuecBleTimeoutError`` when a step timed out).
         QuecBleCharacteristicMissingError: The device lacks the characteristic.
         QuecBleWifiRejectedError: The device refused the settings.
-        QuecBleUnreadableReplyError: The reply could not be read.
+        QuecBleNotInSetupModeError: The device answered an empty ``0x7011``: it is not in pairing mode.
+        QuecBleUnreadableReplyError: The reply could not be read, carried invalid keys, or not the expected ones.
     """
     frame = encode_set_wifi(packet_id, ssid, password)
+    async with _session(device, connect_timeout=connect_timeout, step_timeout=step_timeout) as link:
+        _LOGGER.debug("Sending the Wi-Fi settings to %s (%d bytes)", link.address, len(frame))
+        reply = await link.request(frame, packet_id, CMD_SET_WIFI_REPLY, reply_timeout)
+    address = link.address
+    parsed = parse_set_wifi_reply(reply.payload)
+    if parsed.status is WifiReplyStatus.ACCEPTED and parsed.device is not None:
+        if expected_keys is not None and not _same_keys(parsed.device, expected_keys):
+            _LOGGER.debug("%s answered %s, not the keys it advertised %s", address, parsed.device, expected_keys)
+            raise QuecBleUnreadableReplyError(
+                f"{address} answered with keys other than the ones it advertises", ids_seen=parsed.ids_seen
+            )
+        _LOGGER.debug("%s took the Wi-Fi settings: %s", address, parsed.device)
+        return parsed.device
+    if parsed.status is WifiReplyStatus.REFUSED:
+        raise QuecBleWifiRejectedError(f"{address} refused the Wi-Fi settings")
+    if parsed.status is WifiReplyStatus.NOT_IN_SETUP_MODE:
+        raise QuecBleNotInSetupModeError(f"{address} is not in pairing mode (it answered an empty 0x7011)")
+    _LOGGER.debug("Unreadable 0x7011 from %s; TTLV ids seen: %s", address, parsed.ids_seen)
+    raise QuecBleUnreadableReplyError(
+        f"{address} answered without valid keys and binding code (ids {list(parsed.ids_seen)})",
+        ids_seen=parsed.ids_seen,
+    )
+
+
+def _same_keys(device: ProvisionedDevice, expected: tuple[str, str]) -> bool:
+    product_key, device_key = expected
+    return device.product_key == product_key and device.device_key.lower() == device_key.lower()
+
+
+async def scan_wifi_networks(
+    device: BLEDevice | None,
+    *,
+    timeout: float = DEFAULT_SCAN_TIMEOUT,  # noqa: ASYNC109 - the reply's wait alone, not the whole call
+    packet_id: int = FIRST_PACKET_ID,
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
+    step_timeout: float = DEFAULT_STEP_TIMEOUT,
+) -> list[str]:
+    """Ask the device which Wi-Fi networks it sees (``0x7012`` → ``0x7013``), as provision_wifi connects.
+
+    Returns the SSIDs in the device's order, empty and repeated names dropped. A device that does not answer within
+    ``timeout`` seconds raises ``QuecBleTimeoutError`` (step ``reply``): a set-up form then asks for a typed name.
+
+    Raises:
+        QuecBleNotInRangeError: ``device`` is ``None``.
+        QuecBleConnectionError: The connection failed or broke off (``QuecBleTimeoutError`` when a step timed out).
+        QuecBleCharacteristicMissingError: The device lacks the characteristic.
+        QuecBleUnreadableReplyError: The ``0x7013`` could not be read.
+    """
+    frame = encode_scan_wifi(packet_id)
+    async with _session(device, connect_timeout=connect_timeout, step_timeout=step_timeout) as link:
+        _LOGGER.debug("Asking %s for the Wi-Fi networks it sees", link.address)
+        reply = await link.request(frame, packet_id, CMD_SCAN_WIFI_REPLY, timeout)
+    try:
+        ssids = parse_wifi_scan_reply(reply.payload)
+    except ValueError as err:
+        _LOGGER.debug("Unreadable 0x7013 from %s: %s", link.address, err)
+        raise QuecBleUnreadableReplyError(f"{link.address} answered the Wi-Fi scan unreadably", ids_seen=()) from err
+    _LOGGER.debug("%s sees %d Wi-Fi networks", link.address, len(ssids))
+    return ssids
+
+
+@dataclass(slots=True)
+class _Link:
+    """A connected device with indications on: write a frame, wait for its answer."""
+
+    client: BleakClient
+    characteristic: BleakGATTCharacteristic
+    replies: asyncio.Queue[Frame | None]
+    address: str
+    step_timeout: float
+
+    async def request(self, frame: bytes, packet_id: int, reply_command: int, reply_timeout: float) -> Frame:
+        """Write ``frame`` and return the first ``reply_command`` frame that echoes ``packet_id``."""
+        response = "write" in self.characteristic.properties
+        await _step(
+            self.client.write_gatt_char(self.characteristic, frame, response=response),
+            "write",
+            self.step_timeout,
+            self.address,
+        )
+        return await _step(self._reply(packet_id, reply_command), "reply", reply_timeout, self.address)
+
+    async def _reply(self, packet_id: int, reply_command: int) -> Frame:
+        while True:
+            received = await self.replies.get()
+            if received is None:
+                raise QuecBleConnectionError(f"{self.address} disconnected before answering")
+            if received.command == reply_command and received.packet_id == packet_id:
+                return received
+            _LOGGER.debug(
+                "Ignored frame 0x%04x (packet id %d) from %s", received.command, received.packet_id, self.address
+            )
+
+
+@asynccontextmanager
+async def _session(device: BLEDevice | None, *, connect_timeout: float, step_timeout: float) -> AsyncIterator[_Link]:
+    """Connect, find the characteristic, subscribe; always unsubscribe and disconnect after.
+
+    A failing clean-up is logged at debug and never replaces the outcome (a result, or the error that ended the
+    exchange): many modules drop the link on their own to join the Wi-Fi.
+    """
     if device is None:
         raise QuecBleNotInRangeError("No connectable Bluetooth adapter or proxy has the device in range")
     address = device.address
@@ -183,67 +250,25 @@ async def provision_wifi(
             raise QuecBleCharacteristicMissingError(
                 f"{address} has no Wi-Fi set-up characteristic ({CHARACTERISTIC_UUID})"
             )
-        return await _exchange(
-            client,
-            characteristic,
-            frame,
-            replies=replies,
-            address=address,
-            step_timeout=step_timeout,
-            reply_timeout=reply_timeout,
-        )
-    finally:
+        assembler = FrameAssembler()
+
+        def on_indication(_sender: BleakGATTCharacteristic, data: bytearray) -> None:
+            for received in assembler.feed(bytes(data)):
+                replies.put_nowait(received)
+
+        await _step(client.start_notify(characteristic, on_indication), "subscribe", step_timeout, address)
         try:
-            await _step(client.disconnect(), "disconnect", step_timeout, address)
-        except QuecBleError as err:
-            _LOGGER.debug("Disconnecting from %s: %s", address, err)
-
-
-async def _exchange(
-    client: BleakClient,
-    characteristic: BleakGATTCharacteristic,
-    frame: bytes,
-    *,
-    replies: asyncio.Queue[Frame | None],
-    address: str,
-    step_timeout: float,
-    reply_timeout: float,
-) -> ProvisionedDevice:
-    assembler = FrameAssembler()
-
-    def on_indication(_sender: BleakGATTCharacteristic, data: bytearray) -> None:
-        for received in assembler.feed(bytes(data)):
-            replies.put_nowait(received)
-
-    await _step(client.start_notify(characteristic, on_indication), "subscribe", step_timeout, address)
-    try:
-        response = "write" in characteristic.properties
-        _LOGGER.debug("Sending the Wi-Fi settings to %s (%d bytes, with response: %s)", address, len(frame), response)
-        await _step(client.write_gatt_char(characteristic, frame, response=response), "write", step_timeout, address)
-        reply = await _step(_first_reply(replies, address), "reply", reply_timeout, address)
+            yield _Link(client, characteristic, replies, address, step_timeout)
+        finally:
+            if client.is_connected:
+                await _clean_up(client.stop_notify(characteristic), "unsubscribe", step_timeout, address)
     finally:
-        if client.is_connected:
-            with suppress(QuecBleError):
-                await _step(client.stop_notify(characteristic), "unsubscribe", step_timeout, address)
-    parsed = parse_set_wifi_reply(reply.payload)
-    if parsed.status is WifiReplyStatus.ACCEPTED and parsed.device is not None:
-        _LOGGER.debug("%s took the Wi-Fi settings: %s", address, parsed.device)
-        return parsed.device
-    if parsed.status is WifiReplyStatus.REFUSED:
-        raise QuecBleWifiRejectedError(f"{address} refused the Wi-Fi settings")
-    _LOGGER.debug("Unreadable 0x7011 from %s; TTLV ids seen: %s", address, parsed.ids_seen)
-    raise QuecBleUnreadableReplyError(
-        f"{address} answered without its keys and binding code (ids {list(parsed.ids_seen)}): it may not be in "
-        "set-up mode",
-        ids_seen=parsed.ids_seen,
-    )
+        await _clean_up(client.disconnect(), "disconnect", step_timeout, address)
 
 
-async def _first_reply(replies: asyncio.Queue[Frame | None], address: str) -> Frame:
-    while True:
-        received = await replies.get()
-        if received is None:
-            raise QuecBleConnectionError(f"{address} disconnected before answering")
-        if received.command == CMD_SET_WIFI_REPLY:
-            return received
-        _LOGGER.debug("Ignored frame 0x%04x from %s", received.command, address)
+async def _clean_up(awaitable: Awaitable[object], step: str, seconds: float, address: str) -> None:
+    try:
+        await _step(awaitable, step, seconds, address)
+    # Whatever a backend raises here (its own error types too) must not replace the outcome.
+    except Exception as err:
+        _LOGGER.debug("Bluetooth %s with %s failed: %s", step, address, err)

@@ -189,3 +189,64 @@ def error_from_code(code: int, cloud_message: str) -> QuecApiError:
             message, code=code, cloud_message=cloud_message, attempts_left=_ATTEMPTS_LEFT_BY_CODE.get(code)
         )
     return error_class(message, code=code, cloud_message=cloud_message)
+
+
+# ----- Bluetooth set-up (api/ble_provisioning.py) -----
+
+
+class QuecBleError(QuecError):
+    """Base of the Bluetooth set-up errors. Messages name the device by address, never a secret."""
+
+    key = "ble_error"
+
+
+class QuecBleNotInRangeError(QuecBleError):
+    """No connectable Bluetooth adapter or proxy has the device in range."""
+
+    key = "not_in_range"
+
+
+class QuecBleConnectionError(QuecBleError):
+    """The connection failed or broke off."""
+
+    key = "cannot_connect"
+
+
+class QuecBleTimeoutError(QuecBleConnectionError):
+    """A step took too long: connecting, a GATT operation, or the device's reply."""
+
+    key = "timeout"
+
+    def __init__(self, message: str, *, step: str) -> None:
+        """Keep which step timed out (``connect``, ``subscribe``, ``write`` or ``reply``)."""
+        super().__init__(message)
+        self.step = step
+
+
+class QuecBleCharacteristicMissingError(QuecBleError):
+    """The device has no ``00009c40-…`` characteristic: not a Quectel module that takes Wi-Fi settings."""
+
+    key = "characteristic_missing"
+
+
+class QuecBleWifiRejectedError(QuecBleError):
+    """The device answered that it refused the Wi-Fi settings."""
+
+    key = "wifi_rejected"
+
+
+class QuecBleNotInSetupModeError(QuecBleError):
+    """The device answered an empty ``0x7011``: it is not in set-up (pairing) mode."""
+
+    key = "not_in_setup_mode"
+
+
+class QuecBleUnreadableReplyError(QuecBleError):
+    """The device's answer carries neither a refusal nor valid keys and code (or keys it did not advertise)."""
+
+    key = "unreadable_reply"
+
+    def __init__(self, message: str, *, ids_seen: tuple[int, ...]) -> None:
+        """Keep the TTLV ids the reply carried, for diagnostics."""
+        super().__init__(message)
+        self.ids_seen = ids_seen
