@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from unittest.mock import patch
 
 import aiohttp
 import pytest
 from homeassistant.components.bluetooth import async_register_scanner
 
 # Import our package before phcc's testing_config puts its own custom_components first on sys.path.
-from custom_components.quectel_iot.api import Region
+from custom_components.quectel_iot.api import PollSchedule, Region
 from custom_components.quectel_iot.const import DOMAIN  # noqa: F401
 from quectel_simulator import CloudSimulator
 from quectel_simulator.ble_scanner import SimulatedBluetoothProxy
 from tests.common import EU_ALT_HOST, NA_HOST, OTHER_DOMAIN, known_hosts
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
+    from collections.abc import AsyncIterator, Iterator
 
     from homeassistant.core import HomeAssistant
 
@@ -24,6 +25,13 @@ if TYPE_CHECKING:
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Let Home Assistant load custom_components/quectel_iot in every test."""
+
+
+@pytest.fixture
+def fast_wifi_polling() -> Iterator[None]:
+    """Ask the cloud every 50 ms instead of every 1 s / 3 s while a set-up waits (the loop and its stop are unchanged)."""
+    with patch("custom_components.quectel_iot.api.wifi_binding.POLL_SCHEDULE", PollSchedule(0.05, 0.0, 0.05)):
+        yield
 
 
 @pytest.fixture

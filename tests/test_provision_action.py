@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
-from unittest.mock import patch
 
 import pytest
 from homeassistant.const import EVENT_CALL_SERVICE
@@ -17,7 +16,6 @@ from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.exceptions import ServiceValidationError
 from sqlalchemy import inspect, text
 
-from custom_components.quectel_iot.api import PollSchedule
 from custom_components.quectel_iot.const import DOMAIN
 from quectel_simulator import CloudSimulator
 from quectel_simulator.ble_device import CMD_SET_WIFI, SimulatedWifiDevice
@@ -44,10 +42,8 @@ def bluetooth(enable_bluetooth: None) -> None:
 
 
 @pytest.fixture(autouse=True)
-def fast_polling() -> Any:
-    """Ask the cloud every 50 ms instead of every 3 s (the loop and its stop condition are unchanged)."""
-    with patch("custom_components.quectel_iot.api.wifi_binding.POLL_SCHEDULE", PollSchedule(0.05, 0.0, 0.05)):
-        yield
+def fast_polling(fast_wifi_polling: None) -> None:
+    """Set-ups here wait for the cloud with the fast schedule (tests/conftest.py)."""
 
 
 @pytest.fixture

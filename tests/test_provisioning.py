@@ -20,7 +20,6 @@ from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr
 
-from custom_components.quectel_iot.api import PollSchedule
 from custom_components.quectel_iot.api.ble_provisioning import provision_wifi
 from custom_components.quectel_iot.const import DOMAIN
 from quectel_simulator import CloudSimulator, Fault
@@ -41,10 +40,8 @@ def bluetooth(enable_bluetooth: None) -> None:
 
 
 @pytest.fixture(autouse=True)
-def fast_polling() -> Any:
-    """Ask the cloud every 50 ms instead of every 1 s / 3 s (the loop and its stop condition are unchanged)."""
-    with patch("custom_components.quectel_iot.api.wifi_binding.POLL_SCHEDULE", PollSchedule(0.05, 0.0, 0.05)):
-        yield
+def fast_polling(fast_wifi_polling: None) -> None:
+    """Set-ups here wait for the cloud with the fast schedule (tests/conftest.py)."""
 
 
 @pytest.fixture
